@@ -1,0 +1,45 @@
+"""The ``vmjob`` command line. Exit status: 0 success / conformant, 1 invalid / not conformant, 2 usage or I/O."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+#: The command groups, each a module of ``conformance.commands`` with ``register(subparsers)``.
+COMMAND_MODULES = ("validate", "adapter")
+
+
+class UsageError(Exception):
+    """A command's input is unusable (a missing file, a bad option value): exit status 2, no traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vmjob", description="Conformance suite for the VM Operations Job Protocol v1.")
+    parser.add_argument("--version", action="version", version=f"vmjob {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as err:
+        print(f"vmjob {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"vmjob {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The harness's data: what an implementation says, what a case's outcome is, what a run records.
+
+Results are data, not exceptions (as in Bowtie): a timeout, a crash, a protocol error are recorded
+outcomes with their evidence, never a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+#: Every outcome a case can have. Only ``pass`` counts as conformance; ``skip`` is outside the claim.
+Outcome = Literal["pass", "fail", "skip", "timeout", "crash", "errored", "not-run"]
+OUTCOMES: tuple[str, ...] = ("pass", "fail", "skip", "timeout", "crash", "errored", "not-run")
+#: Outcomes that are the harness's or the implementation's fault, not a verdict on a rule.
+FAULT_OUTCOMES = frozenset({"timeout", "crash", "errored", "not-run"})
+
+
+@dataclass(frozen=True, slots=True)
+class ImplInfo:
+    """An implementation's self-description, from its reply to ``start``."""
+
+    name: str
+    version: str
+    language: str
+    homepage: str | None = None
+    kinds: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "language": self.language, "homepage": self.homepage,
+                "kinds": list(self.kinds), "classes": list(self.classes)}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What an implementation answered to one request, normalised across transports.
+
+    ``status`` is ``ok`` when the implementation answered in the protocol's terms; otherwise it is the
+    fault (``skipped`` by the implementation's own word, ``errored``, ``timeout``, ``crash``) and
+    ``message`` says what was seen.
+    """
+
+    status: Literal["ok", "skipped", "errored", "timeout", "crash"]
+    #: ``validate``: the verdict. ``match``: whether the capabilities matched.
+    valid: bool | None = None
+    errors: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()
+    #: ``roundtrip``: the re-serialised document text.
+    document: str | None = None
+    #: ``match``: the capabilities reported missing.
+    missing: tuple[str, ...] = ()
+    message: str = ""
+    #: What the implementation wrote to stderr while it handled this request (bounded).
+    stderr: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """One line of the results stream: one corpus case (or fuzz example) run against an implementation."""
+
+    id: str
+    kind: str
+    klass: str
+    level: str
+    rule: str
+    expected: Any
+    got: Any
+    outcome: Outcome
+    message: str = ""
+    stderr: str = ""
+    duration_ms: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["class"] = d.pop("klass")
+        d["type"] = "result"
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> CaseResult:
+        d = {k: v for k, v in d.items() if k != "type"}
+        d["klass"] = d.pop("class")
+        return cls(**d)

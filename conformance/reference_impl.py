@@ -1,0 +1,41 @@
+"""The reference implementation behind every transport: the same verdicts in-process, over the persistent
+adapter protocol (``vmjob adapter``) and over HTTP (``vmjob serve``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reference
+
+from .adapter_server import Handler
+
+
+def _issues(issues: tuple[reference.Issue, ...]) -> list[dict[str, str]]:
+    return [{"pointer": i.pointer, "message": i.message, "rule": i.rule} for i in issues]
+
+
+def validate_reply(kind: str, data: bytes | str) -> dict[str, Any]:
+    """A ``validate`` reply (without ``seq``) carrying the reference's verdict."""
+    result = reference.validate(data, kind)
+    return {"valid": result.valid, "errors": _issues(result.errors), "warnings": _issues(result.warnings)}
+
+
+def validate(kind: str, text: str) -> dict[str, Any]:
+    """The in-process transport's entry point (``--python conformance.reference_impl:validate``)."""
+    return validate_reply(kind, text)
+
+
+def roundtrip(kind: str, data: bytes) -> str:
+    return reference.roundtrip(data, kind)
+
+
+def match(required: list[str], available: list[str]) -> tuple[bool, list[str]]:
+    missing = list(reference.match_capabilities(required, available))
+    return not missing, missing
+
+
+def handler() -> Handler:
+    return Handler(name="vmjob-reference", version=reference.__version__, language="python",
+                   homepage="https://guestkit.dev/schemas/job-v1.json", validate=validate_reply,
+                   roundtrip=roundtrip, match=match,
+                   classes=["core", "payload", "result", "progress", "worker", "capabilities", "roundtrip"])

@@ -1,0 +1,64 @@
+"""Round trip: parse a valid document and write it back, every member kept, no default injected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._issues import ValidationResult
+from ._parse import BigNumber, parse
+from ._validator import ValidationError, validate_value
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text of a parsed value, long integer literals written back digit for digit."""
+    import json
+
+    if not _has_big(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    parts: list[str] = []
+    _emit(value, parts)
+    return "".join(parts)
+
+
+def _has_big(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if type(v) is BigNumber:
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _emit(value: Any, parts: list[str]) -> None:
+    import json
+
+    if type(value) is BigNumber:
+        parts.append(value.text)
+    elif isinstance(value, dict):
+        parts.append("{")
+        for i, (k, v) in enumerate(value.items()):
+            parts.append(("," if i else "") + json.dumps(k, ensure_ascii=False) + ":")
+            _emit(v, parts)
+        parts.append("}")
+    elif isinstance(value, list):
+        parts.append("[")
+        for i, v in enumerate(value):
+            if i:
+                parts.append(",")
+            _emit(v, parts)
+        parts.append("]")
+    else:
+        parts.append(json.dumps(value, ensure_ascii=False, allow_nan=False))
+
+
+def roundtrip(document: str | bytes, kind: str = "job") -> str:
+    """Parse ``document`` and write it back. Raises :class:`ValidationError` for an invalid document."""
+    value, faults = parse(document)
+    result = ValidationResult(kind, tuple(faults)) if faults else validate_value(value, kind)
+    if not result.valid:
+        raise ValidationError(result)
+    return dumps(value)

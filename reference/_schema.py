@@ -1,0 +1,236 @@
+"""Loading the published JSON Schemas, and compiling them into fast checking functions.
+
+The schema files are the single source of structural truth. Rather than interpret them for every document,
+this module compiles the subset of JSON Schema they use into closures, once, the way fastjsonschema does;
+unlike a generic validator it attributes every error to the SPEC rule that the subschema names in its
+``x-rule`` annotation, and it knows the protocol's annotations:
+
+* ``x-width`` (u8, u32, u64): an integer outside the width breaks ``parse.integer.width``;
+* ``x-path``: a path-like string (``payload.path``, ``payload.path.absolute``);
+* ``format: date-time``: a timestamp (``timestamp.valid``, ``timestamp.strict``);
+* ``x-inner-rule``: the rule for a missing member of this object (an image's path or format).
+
+A test proves the compiled checks agree with python-jsonschema on every corpus document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ._issues import Issue, describe
+from ._parse import BigNumber, DuplicateMembers
+from ._rules import RULES
+from ._values import is_absolute_path, is_strict_timestamp, path_fault, timestamp_fault
+
+#: A compiled check: (value, JSON Pointer, errors, warnings) -> None; appends what it finds.
+Check = Callable[[Any, str, list[Issue], list[Issue]], None]
+
+SCHEMA_FILES = {
+    "job": "job-v1.json",
+    "result": "result-v1.json",
+    "progress": "progress-v1.json",
+    "worker": "worker-v1.json",
+}
+PAYLOAD_TYPES = ("guestkit.inspect.v1", "guestkit.profile.v1", "guestkit.fix.v1", "guestkit.convert.v1",
+                 "guestkit.compare.v1")
+WIDTHS = {"u8": 255, "u32": 4294967295, "u64": 18446744073709551615}
+
+JSON_TYPE: dict[type, str] = {
+    dict: "object", DuplicateMembers: "object", list: "array", str: "string", int: "integer", float: "number",
+    bool: "boolean", type(None): "null", BigNumber: "integer",
+}
+
+
+def _read(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("reference").joinpath("schemas", name).read_text(encoding="utf-8"))
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    """The published JSON Schema of a document kind (``job``, ``result``, ``progress``, ``worker``)."""
+    if kind not in SCHEMA_FILES:
+        raise ValueError(f"kind={kind!r} is not a document kind; expected one of {', '.join(SCHEMA_FILES)}")
+    return _read(SCHEMA_FILES[kind])
+
+
+@cache
+def payload_schema(payload_type: str) -> dict[str, Any]:
+    """The published JSON Schema of ``payload.data`` for a known payload type."""
+    if payload_type not in PAYLOAD_TYPES:
+        raise ValueError(f"payload_type={payload_type!r} is not a known payload type")
+    return _read(f"payloads/{payload_type}.json")
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _type_name(types: tuple[str, ...]) -> str:
+    return " or ".join(repr(t) for t in types)
+
+
+def _ecma(pattern: str) -> re.Pattern[str]:
+    # ECMA-262 `$` (no multiline) matches only at the very end; Python's also before a final newline.
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
+def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None = None) -> Check:
+    """Compile one (sub)schema into a check. ``rule`` is the enclosing subschema's rule."""
+    if "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError(f"$ref={ref!r}: only local references are supported")
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return compile_schema(merged, root, rule)
+    rule = node.get("x-rule", rule)
+    if rule is None:
+        raise ValueError(f"a subschema has no x-rule and no enclosing one: {sorted(node)}")
+    level = RULES[rule].level
+    raw_types = node.get("type")
+    types: tuple[str, ...] | None = (raw_types,) if isinstance(raw_types, str) else tuple(raw_types) if raw_types else None
+    by_type: dict[str, list[Check]] = {}
+
+    def add(json_type: str, check: Check) -> None:
+        by_type.setdefault(json_type, []).append(check)
+
+    def err(errors: list[Issue], ptr: str, message: str) -> None:
+        errors.append(Issue(rule, level, ptr, message))  # type: ignore[arg-type]
+
+    if "const" in node:
+        const = node["const"]
+        add(JSON_TYPE[type(const)], lambda v, p, e, w: None if v == const else err(e, p, f"{describe(v)} was expected to be {json.dumps(const)}"))
+    if "enum" in node:
+        allowed = node["enum"]
+        allowed_set = frozenset(allowed)
+        add("string", lambda v, p, e, w: None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {json.dumps(allowed)}"))
+    if "minLength" in node:
+        n = node["minLength"]
+        add("string", lambda v, p, e, w: None if len(v) >= n else err(e, p, f"{describe(v)} is too short: {len(v)} code points, at least {n}"))
+    if "pattern" in node:
+        pattern = node["pattern"]
+        rx = _ecma(pattern)
+        add("string", lambda v, p, e, w: None if rx.search(v) else err(e, p, f"{describe(v)} does not match {json.dumps(pattern)}"))
+    if node.get("format") == "date-time":
+        add("string", _timestamp_check)
+    if node.get("x-path"):
+        add("string", _path_check)
+    _compile_integer(node, rule, add, err)
+    if "minItems" in node:
+        k = node["minItems"]
+        add("array", lambda v, p, e, w: None if len(v) >= k else err(e, p, f"{describe(v)} has {len(v)} items, at least {k}"))
+    if "items" in node:
+        item_check = compile_schema(node["items"], root, rule)
+
+        def items(v: list[Any], p: str, e: list[Issue], w: list[Issue]) -> None:
+            for i, item in enumerate(v):
+                item_check(item, f"{p}/{i}", e, w)
+
+        add("array", items)
+    _compile_object(node, root, rule, add, err)
+    checks = {t: tuple(cs) for t, cs in by_type.items()}
+    if types is not None and "integer" in types:
+        checks.setdefault("integer", ())
+    return _typed(types, checks, rule, level)
+
+
+def _typed(types: tuple[str, ...] | None, checks: dict[str, tuple[Check, ...]], rule: str, level: Any) -> Check:
+    wanted = frozenset(types) if types else None
+    expected = _type_name(types) if types else ""
+    integral = wanted is not None and "integer" in wanted and "number" not in wanted
+
+    def check(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
+        t = JSON_TYPE[type(v)]
+        if wanted is not None and t not in wanted:
+            if t == "number" and integral:
+                e.append(Issue("parse.integer.literal", "required", p,
+                               f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent"))
+            else:
+                e.append(Issue(rule, level, p, f"{describe(v)} is not of type {expected}"))
+            return
+        for c in checks.get(t, ()):
+            c(v, p, e, w)
+
+    return check
+
+
+def _compile_integer(node: dict[str, Any], rule: str, add: Callable[[str, Check], None], err: Any) -> None:
+    width = node.get("x-width")
+    if width is None:
+        return
+    top = WIDTHS[width]
+    lo, hi = node.get("minimum", 0), node.get("maximum", top)
+
+    def integer(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
+        if type(v) is BigNumber or not 0 <= v <= top:
+            e.append(Issue("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})"))
+        elif v < lo:
+            err(e, p, f"{v} is less than the minimum of {lo}")
+        elif v > hi:
+            err(e, p, f"{v} is greater than the maximum of {hi}")
+
+    add("integer", integer)
+
+
+def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[[str, Check], None],
+                    err: Any) -> None:
+    props = {name: (compile_schema(sub, root, rule), "/" + _escape(name)) for name, sub in node.get("properties", {}).items()}
+    inner = node.get("x-inner-rule")
+    required = tuple(
+        (name, inner or node["properties"].get(name, {}).get("x-rule", rule)) for name in node.get("required", ())
+    )
+    extra = compile_schema(node["additionalProperties"], root, rule) if isinstance(node.get("additionalProperties"), dict) else None
+    if not (props or required or extra):
+        return
+
+    def obj(v: dict[str, Any], p: str, e: list[Issue], w: list[Issue]) -> None:
+        for name, name_rule in required:
+            if name not in v:
+                e.append(Issue(name_rule, RULES[name_rule].level, p + "/" + _escape(name), f"{json.dumps(name)} is a required property"))
+        for name, value in v.items():
+            known = props.get(name)
+            if known is not None:
+                known[0](value, p + known[1], e, w)
+            elif extra is not None:
+                extra(value, p + "/" + _escape(name), e, w)
+
+    add("object", obj)
+
+
+def _timestamp_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
+    fault = timestamp_fault(v)
+    if fault is not None:
+        e.append(Issue("timestamp.valid", "required", p, f"{describe(v)} {fault}"))
+    elif not is_strict_timestamp(v):
+        e.append(Issue("timestamp.strict", "recommended", p,
+                       f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)"))
+
+
+def _path_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
+    if not v:
+        return  # minLength reports it, under payload.path
+    fault = path_fault(v)
+    if fault is not None:
+        e.append(Issue("payload.path", "required", p, f"{describe(v)} {fault}"))
+    elif not is_absolute_path(v):
+        e.append(Issue("payload.path.absolute", "recommended", p, f"{describe(v)} is not an absolute path"))
+
+
+@cache
+def compiled(kind: str) -> Check:
+    """The compiled structural check of a document kind."""
+    root = schema(kind)
+    return compile_schema(root, root, "parse.top-level-object")
+
+
+@cache
+def compiled_payload(payload_type: str) -> Check:
+    root = payload_schema(payload_type)
+    return compile_schema(root, root, "core.payload.data")

@@ -1,0 +1,108 @@
+"""The reference validator: parse, structure, semantics, in that order.
+
+A parse fault ends validation (nothing below it can be trusted); structural and semantic checks then run
+together, and every error and warning is reported, each naming its SPEC rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import _semantics
+from ._issues import Issue, ValidationResult
+from ._parse import parse
+from ._rules import KINDS
+from ._schema import PAYLOAD_TYPES, compiled, compiled_payload
+
+__all__ = ["validate", "validate_value", "JobValidator", "ValidationError", "MissingCapabilities",
+           "match_capabilities"]
+
+
+def validate(document: str | bytes | Mapping[str, Any], kind: str = "job") -> ValidationResult:
+    """Validate one document of ``kind``, given as JSON text or bytes, or as an already-parsed mapping.
+
+    Never raises on a hostile document; raises ``ValueError`` only for an unknown ``kind``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind={kind!r} is not a document kind; expected one of {', '.join(KINDS)}")
+    if isinstance(document, (str, bytes, bytearray)):
+        value, faults = parse(bytes(document) if isinstance(document, bytearray) else document)
+        if faults:
+            return ValidationResult(kind, tuple(faults))
+    else:
+        value = document
+    return validate_value(value, kind)
+
+
+def validate_value(value: Any, kind: str = "job") -> ValidationResult:
+    """Validate a parsed JSON value (the structure and semantic layers alone)."""
+    if type(value) is not dict:
+        what = "an array" if isinstance(value, list) else "a " + type(value).__name__
+        if not isinstance(value, Mapping):
+            return ValidationResult(kind, (Issue("parse.top-level-object", "required", "",
+                                                 f"the document is {what}, not a JSON object"),))
+        value = dict(value)
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    compiled(kind)(value, "", errors, warnings)
+    if kind == "job":
+        _check_known_payload(value, errors, warnings)
+    _semantics.run(kind, value, errors, warnings)
+    return ValidationResult(kind, tuple(errors), tuple(warnings))
+
+
+def _check_known_payload(job: dict[str, Any], errors: list[Issue], warnings: list[Issue]) -> None:
+    payload = job.get("payload")
+    if type(payload) is not dict:
+        return
+    ptype, data = payload.get("type"), payload.get("data")
+    if ptype in PAYLOAD_TYPES and type(data) is dict:
+        compiled_payload(ptype)(data, "/payload/data", errors, warnings)
+
+
+class ValidationError(ValueError):
+    """A document is invalid; ``result`` holds every error. The message names the first."""
+
+    def __init__(self, result: ValidationResult) -> None:
+        self.result = result
+        first = result.errors[0]
+        more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
+        super().__init__(f"{first.message} at {first.pointer or '/'!r} [{first.rule}]{more}")
+
+
+class MissingCapabilities(ValueError):
+    """A worker lacks capabilities a job requires; ``missing`` lists them in the job's order."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+        super().__init__(f"missing required capabilities: {', '.join(missing)}")
+
+
+def match_capabilities(required: Iterable[str], available: Iterable[str]) -> tuple[str, ...]:
+    """The required capabilities that ``available`` lacks (exact, case-sensitive), without repeats."""
+    have = set(available)
+    return tuple(dict.fromkeys(r for r in required if r not in have))
+
+
+class JobValidator:
+    """The seed crate's validator API: ``validate`` and ``check_capabilities``."""
+
+    @staticmethod
+    def validate(doc: Any, kind: str = "job") -> ValidationResult:
+        """Validate a job (text, bytes, mapping or model). Returns the result (with any warnings) when the
+        document is valid; raises :class:`ValidationError` when it is not."""
+        to_json = getattr(doc, "to_json", None)
+        if callable(to_json) and not isinstance(doc, Mapping):
+            doc = to_json()
+        result = validate(doc, kind)
+        if not result.valid:
+            raise ValidationError(result)
+        return result
+
+    @staticmethod
+    def check_capabilities(required: Iterable[str], available: Iterable[str]) -> None:
+        """Return when every required capability is available; raise :class:`MissingCapabilities` otherwise."""
+        missing = match_capabilities(required, available)
+        if missing:
+            raise MissingCapabilities(missing)
