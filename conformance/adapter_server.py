@@ -40,7 +40,8 @@ class Handler:
         if self.homepage:
             impl["homepage"] = self.homepage
         classes = self.classes or ["core", "payload", "result", "progress", "worker"] + (
-            ["capabilities"] if self.match else []) + (["roundtrip"] if self.roundtrip else [])
+            ["capabilities"] if self.match else []
+        ) + (["roundtrip"] if self.roundtrip else [])
         return {"protocol": PROTOCOL, "implementation": impl, "kinds": self.kinds, "classes": classes}
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from . import __version__
 
 #: The command groups, each a module of ``conformance.commands`` with ``register(subparsers)``.
-COMMAND_MODULES = ("validate", "adapter")
+COMMAND_MODULES = ("validate", "adapter", "bench")
 
 
 class UsageError(Exception):
@@ -18,7 +18,9 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vmjob", description="Conformance suite for the VM Operations Job Protocol v1.")
+    parser = argparse.ArgumentParser(
+        prog="vmjob", description="Conformance suite for the VM Operations Job Protocol v1."
+    )
     parser.add_argument("--version", action="version", version=f"vmjob {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

@@ -95,11 +95,22 @@ def document_bytes(raw: dict[str, Any]) -> tuple[bytes | None, str]:
 def case_from_json(raw: dict[str, Any], source: str = "") -> Case:
     data, form = document_bytes(raw)
     return Case(
-        id=raw["id"], kind=raw["kind"], klass=raw["class"], rule=raw["rule"], level=raw["level"],
-        description=raw["description"], source=source, data=data, form=form,
-        valid=raw.get("valid"), pointer=raw.get("pointer"), warnings=tuple(raw.get("warnings", ())),
-        required=tuple(raw.get("required", ())), available=tuple(raw.get("available", ())),
-        ok=raw.get("ok"), missing=tuple(raw.get("missing", ())),
+        id=raw["id"],
+        kind=raw["kind"],
+        klass=raw["class"],
+        rule=raw["rule"],
+        level=raw["level"],
+        description=raw["description"],
+        source=source,
+        data=data,
+        form=form,
+        valid=raw.get("valid"),
+        pointer=raw.get("pointer"),
+        warnings=tuple(raw.get("warnings", ())),
+        required=tuple(raw.get("required", ())),
+        available=tuple(raw.get("available", ())),
+        ok=raw.get("ok"),
+        missing=tuple(raw.get("missing", ())),
     )
 
 
@@ -133,21 +144,28 @@ def iter_cases(root: Path | None = None) -> Iterator[Case]:
             try:
                 yield case_from_json(raw, rel)
             except (KeyError, TypeError, ValueError) as err:
-                raise CorpusError(f"{rel}: case #{i} ({raw.get('id', 'no id') if isinstance(raw, dict) else raw!r}) "
-                                  f"is malformed: {type(err).__name__}: {err}") from err
+                raise CorpusError(
+                    f"{rel}: case #{i} ({raw.get('id', 'no id') if isinstance(raw, dict) else raw!r}) "
+                    f"is malformed: {type(err).__name__}: {err}"
+                ) from err
 
 
 def load_corpus(root: Path | None = None) -> list[Case]:
     return list(iter_cases(root))
 
 
-def select(cases: Iterable[Case], kinds: Iterable[str] = (), classes: Iterable[str] = (),
-           rules: Iterable[str] = ()) -> list[Case]:
+def select(
+    cases: Iterable[Case], kinds: Iterable[str] = (), classes: Iterable[str] = (), rules: Iterable[str] = ()
+) -> list[Case]:
     """Filter cases; an empty filter keeps everything. A rule filter matches an id or an id prefix + '.'."""
     kinds, classes, rules = set(kinds), set(classes), tuple(rules)
-    return [c for c in cases
-            if (not kinds or c.kind in kinds) and (not classes or c.klass in classes)
-            and (not rules or any(c.rule == r or c.rule.startswith(r + ".") for r in rules))]
+    return [
+        c
+        for c in cases
+        if (not kinds or c.kind in kinds)
+        and (not classes or c.klass in classes)
+        and (not rules or any(c.rule == r or c.rule.startswith(r + ".") for r in rules))
+    ]
 
 
 def digest(root: Path | None = None) -> str:

@@ -2,6 +2,20 @@
 
 Results are data, not exceptions (as in Bowtie): a timeout, a crash, a protocol error are recorded
 outcomes with their evidence, never a pass.
+
+The results stream (``RESULTS.jsonl``) is written line by line as a run goes, so a run killed halfway
+loses nothing already done. Each line is one JSON object with a ``type``:
+
+* ``header`` (first): ``suite_version``, ``corpus_digest``, ``seed``, ``started_at`` (RFC 3339),
+  ``implementation`` (:meth:`ImplInfo.to_json`), ``transport`` (e.g. ``{"kind": "cmd", "target": "..."}``),
+  ``level``, ``filters`` (``{"kinds": [...], "classes": [...], "rules": [...]}``), ``fuzz`` (examples asked);
+* ``result``: :meth:`CaseResult.to_json`, one per corpus case;
+* ``finding``: one per fuzz divergence after shrinking and deduplication: ``id``, ``kind``, ``class``,
+  ``level``, ``rule``, ``expected``, ``got``, ``document`` (text) or ``document_base64``, ``original_size``,
+  ``size`` (bytes of the minimal document), ``examples`` (cases tried before it was found), ``seed``,
+  ``message``;
+* ``footer`` (last, absent when the run was killed): ``finished_at``, ``interrupted`` (bool),
+  ``stderr`` (what the implementation wrote outside any request, bounded).
 """
 
 from __future__ import annotations
@@ -28,8 +42,14 @@ class ImplInfo:
     classes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "language": self.language, "homepage": self.homepage,
-                "kinds": list(self.kinds), "classes": list(self.classes)}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "language": self.language,
+            "homepage": self.homepage,
+            "kinds": list(self.kinds),
+            "classes": list(self.classes),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,13 @@ def match(required: list[str], available: list[str]) -> tuple[bool, list[str]]:
 
 
 def handler() -> Handler:
-    return Handler(name="vmjob-reference", version=reference.__version__, language="python",
-                   homepage="https://guestkit.dev/schemas/job-v1.json", validate=validate_reply,
-                   roundtrip=roundtrip, match=match,
-                   classes=["core", "payload", "result", "progress", "worker", "capabilities", "roundtrip"])
+    return Handler(
+        name="vmjob-reference",
+        version=reference.__version__,
+        language="python",
+        homepage="https://guestkit.dev/schemas/job-v1.json",
+        validate=validate_reply,
+        roundtrip=roundtrip,
+        match=match,
+        classes=["core", "payload", "result", "progress", "worker", "capabilities", "roundtrip"],
+    )

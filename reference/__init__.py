@@ -16,7 +16,22 @@ from ._validator import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CLASSES", "KINDS", "LEVELS", "PAYLOAD_TYPES", "RULES",
-    "Issue", "JobValidator", "MissingCapabilities", "Rule", "ValidationError", "ValidationResult",
-    "dumps", "match_capabilities", "roundtrip", "payload_schema", "schema", "validate", "validate_value",
+    "CLASSES",
+    "KINDS",
+    "LEVELS",
+    "PAYLOAD_TYPES",
+    "RULES",
+    "Issue",
+    "JobValidator",
+    "MissingCapabilities",
+    "Rule",
+    "ValidationError",
+    "ValidationResult",
+    "dumps",
+    "match_capabilities",
+    "roundtrip",
+    "payload_schema",
+    "schema",
+    "validate",
+    "validate_value",
 ]

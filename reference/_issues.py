@@ -46,8 +46,12 @@ class ValidationResult:
         return frozenset(e.rule for e in self.errors)
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "valid": self.valid, "errors": [e.to_json() for e in self.errors],
-                "warnings": [w.to_json() for w in self.warnings]}
+        return {
+            "kind": self.kind,
+            "valid": self.valid,
+            "errors": [e.to_json() for e in self.errors],
+            "warnings": [w.to_json() for w in self.warnings],
+        }
 
 
 def describe(value: Any) -> str:
@@ -65,5 +69,7 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "[]" if not value else f"[...] (an array of {len(value)} items)"
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "a number beyond a double"
+        return (
+            repr(value) if value == value and value not in (float("inf"), float("-inf")) else "a number beyond a double"
+        )
     return json.dumps(value)

@@ -80,7 +80,9 @@ def decode(data: str | bytes) -> tuple[str | None, Issue | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         bad = data[err.start : err.end].hex(" ").upper()
-        return None, Issue("parse.encoding", "required", "", f"{bad} at byte {err.start} is not valid UTF-8 ({err.reason})")
+        return None, Issue(
+            "parse.encoding", "required", "", f"{bad} at byte {err.start} is not valid UTF-8 ({err.reason})"
+        )
 
 
 def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
@@ -113,8 +115,14 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
     except _NotJson as err:
         return None, [_syntax(str(err))]
     except RecursionError:
-        return None, [Issue("parse.depth", "informational", "",
-                            f"the document nests deeper than {MAX_DEPTH} levels (deeper than this reader's stack)")]
+        return None, [
+            Issue(
+                "parse.depth",
+                "informational",
+                "",
+                f"the document nests deeper than {MAX_DEPTH} levels (deeper than this reader's stack)",
+            )
+        ]
     except (ValueError, MemoryError) as err:  # pragma: no cover - defensive: json raises nothing else documented
         return None, [_syntax(f"unreadable JSON: {err}")]
     issues: list[Issue] = []
@@ -124,8 +132,11 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
     if (text.count("[") + text.count("{")) > MAX_DEPTH:
         deep = _too_deep(value)
         if deep is not None:
-            return None, [Issue("parse.depth", "informational", deep,
-                                f"this value lies deeper than {MAX_DEPTH} levels of nesting")]
+            return None, [
+                Issue(
+                    "parse.depth", "informational", deep, f"this value lies deeper than {MAX_DEPTH} levels of nesting"
+                )
+            ]
     return value, issues
 
 
@@ -146,8 +157,14 @@ def _find_duplicates(value: Any) -> list[Issue]:
     for ptr, _depth, node in _walk(value):
         if isinstance(node, DuplicateMembers):
             for name in dict.fromkeys(node.dups):
-                found.append(Issue("parse.duplicate-member", "required", f"{ptr}/{_escape(name)}",
-                                   f"{json.dumps(name)} appears more than once in the object at {ptr or '/'!r}"))
+                found.append(
+                    Issue(
+                        "parse.duplicate-member",
+                        "required",
+                        f"{ptr}/{_escape(name)}",
+                        f"{json.dumps(name)} appears more than once in the object at {ptr or '/'!r}",
+                    )
+                )
     found.sort(key=lambda i: i.pointer)
     return found
 

@@ -36,13 +36,25 @@ SCHEMA_FILES = {
     "progress": "progress-v1.json",
     "worker": "worker-v1.json",
 }
-PAYLOAD_TYPES = ("guestkit.inspect.v1", "guestkit.profile.v1", "guestkit.fix.v1", "guestkit.convert.v1",
-                 "guestkit.compare.v1")
+PAYLOAD_TYPES = (
+    "guestkit.inspect.v1",
+    "guestkit.profile.v1",
+    "guestkit.fix.v1",
+    "guestkit.convert.v1",
+    "guestkit.compare.v1",
+)
 WIDTHS = {"u8": 255, "u32": 4294967295, "u64": 18446744073709551615}
 
 JSON_TYPE: dict[type, str] = {
-    dict: "object", DuplicateMembers: "object", list: "array", str: "string", int: "integer", float: "number",
-    bool: "boolean", type(None): "null", BigNumber: "integer",
+    dict: "object",
+    DuplicateMembers: "object",
+    list: "array",
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+    BigNumber: "integer",
 }
 
 
@@ -95,7 +107,9 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
         raise ValueError(f"a subschema has no x-rule and no enclosing one: {sorted(node)}")
     level = RULES[rule].level
     raw_types = node.get("type")
-    types: tuple[str, ...] | None = (raw_types,) if isinstance(raw_types, str) else tuple(raw_types) if raw_types else None
+    types: tuple[str, ...] | None = (
+        (raw_types,) if isinstance(raw_types, str) else tuple(raw_types) if raw_types else None
+    )
     by_type: dict[str, list[Check]] = {}
 
     def add(json_type: str, check: Check) -> None:
@@ -106,18 +120,38 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
 
     if "const" in node:
         const = node["const"]
-        add(JSON_TYPE[type(const)], lambda v, p, e, w: None if v == const else err(e, p, f"{describe(v)} was expected to be {json.dumps(const)}"))
+        add(
+            JSON_TYPE[type(const)],
+            lambda v, p, e, w: (
+                None if v == const else err(e, p, f"{describe(v)} was expected to be {json.dumps(const)}")
+            ),
+        )
     if "enum" in node:
         allowed = node["enum"]
         allowed_set = frozenset(allowed)
-        add("string", lambda v, p, e, w: None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {json.dumps(allowed)}"))
+        add(
+            "string",
+            lambda v, p, e, w: (
+                None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {json.dumps(allowed)}")
+            ),
+        )
     if "minLength" in node:
         n = node["minLength"]
-        add("string", lambda v, p, e, w: None if len(v) >= n else err(e, p, f"{describe(v)} is too short: {len(v)} code points, at least {n}"))
+        add(
+            "string",
+            lambda v, p, e, w: (
+                None if len(v) >= n else err(e, p, f"{describe(v)} is too short: {len(v)} code points, at least {n}")
+            ),
+        )
     if "pattern" in node:
         pattern = node["pattern"]
         rx = _ecma(pattern)
-        add("string", lambda v, p, e, w: None if rx.search(v) else err(e, p, f"{describe(v)} does not match {json.dumps(pattern)}"))
+        add(
+            "string",
+            lambda v, p, e, w: (
+                None if rx.search(v) else err(e, p, f"{describe(v)} does not match {json.dumps(pattern)}")
+            ),
+        )
     if node.get("format") == "date-time":
         add("string", _timestamp_check)
     if node.get("x-path"):
@@ -125,7 +159,10 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
     _compile_integer(node, rule, add, err)
     if "minItems" in node:
         k = node["minItems"]
-        add("array", lambda v, p, e, w: None if len(v) >= k else err(e, p, f"{describe(v)} has {len(v)} items, at least {k}"))
+        add(
+            "array",
+            lambda v, p, e, w: None if len(v) >= k else err(e, p, f"{describe(v)} has {len(v)} items, at least {k}"),
+        )
     if "items" in node:
         item_check = compile_schema(node["items"], root, rule)
 
@@ -150,8 +187,14 @@ def _typed(types: tuple[str, ...] | None, checks: dict[str, tuple[Check, ...]], 
         t = JSON_TYPE[type(v)]
         if wanted is not None and t not in wanted:
             if t == "number" and integral:
-                e.append(Issue("parse.integer.literal", "required", p,
-                               f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent"))
+                e.append(
+                    Issue(
+                        "parse.integer.literal",
+                        "required",
+                        p,
+                        f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent",
+                    )
+                )
             else:
                 e.append(Issue(rule, level, p, f"{describe(v)} is not of type {expected}"))
             return
@@ -170,7 +213,9 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[[str, Check]
 
     def integer(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
         if type(v) is BigNumber or not 0 <= v <= top:
-            e.append(Issue("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})"))
+            e.append(
+                Issue("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})")
+            )
         elif v < lo:
             err(e, p, f"{v} is less than the minimum of {lo}")
         elif v > hi:
@@ -179,21 +224,35 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[[str, Check]
     add("integer", integer)
 
 
-def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[[str, Check], None],
-                    err: Any) -> None:
-    props = {name: (compile_schema(sub, root, rule), "/" + _escape(name)) for name, sub in node.get("properties", {}).items()}
+def _compile_object(
+    node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[[str, Check], None], err: Any
+) -> None:
+    props = {
+        name: (compile_schema(sub, root, rule), "/" + _escape(name)) for name, sub in node.get("properties", {}).items()
+    }
     inner = node.get("x-inner-rule")
     required = tuple(
         (name, inner or node["properties"].get(name, {}).get("x-rule", rule)) for name in node.get("required", ())
     )
-    extra = compile_schema(node["additionalProperties"], root, rule) if isinstance(node.get("additionalProperties"), dict) else None
+    extra = (
+        compile_schema(node["additionalProperties"], root, rule)
+        if isinstance(node.get("additionalProperties"), dict)
+        else None
+    )
     if not (props or required or extra):
         return
 
     def obj(v: dict[str, Any], p: str, e: list[Issue], w: list[Issue]) -> None:
         for name, name_rule in required:
             if name not in v:
-                e.append(Issue(name_rule, RULES[name_rule].level, p + "/" + _escape(name), f"{json.dumps(name)} is a required property"))
+                e.append(
+                    Issue(
+                        name_rule,
+                        RULES[name_rule].level,
+                        p + "/" + _escape(name),
+                        f"{json.dumps(name)} is a required property",
+                    )
+                )
         for name, value in v.items():
             known = props.get(name)
             if known is not None:
@@ -209,8 +268,14 @@ def _timestamp_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
     if fault is not None:
         e.append(Issue("timestamp.valid", "required", p, f"{describe(v)} {fault}"))
     elif not is_strict_timestamp(v):
-        e.append(Issue("timestamp.strict", "recommended", p,
-                       f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)"))
+        e.append(
+            Issue(
+                "timestamp.strict",
+                "recommended",
+                p,
+                f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)",
+            )
+        )
 
 
 def _path_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:

@@ -62,8 +62,10 @@ def job_id_charset(doc: dict[str, Any], report: Report) -> None:
     if type(job_id) is str and len(job_id) >= 8:
         m = _CONTROL.search(job_id)
         if m:
-            report("/job_id", f"{describe(job_id)} contains {json.dumps(m.group())} at offset {m.start()}, "
-                              "unsafe in a file name")
+            report(
+                "/job_id",
+                f"{describe(job_id)} contains {json.dumps(m.group())} at offset {m.start()}, unsafe in a file name",
+            )
 
 
 @check("core.operation.charset", "job")
@@ -85,8 +87,10 @@ def payload_type_matches(doc: dict[str, Any], report: Report) -> None:
         return
     base, _, version = ptype.rpartition(".")
     if base != op:
-        report("/payload/type", f"{describe(ptype)} does not match operation {describe(op)}: "
-                                f"expected {json.dumps(op + '.' + version)}")
+        report(
+            "/payload/type",
+            f"{describe(ptype)} does not match operation {describe(op)}: expected {json.dumps(op + '.' + version)}",
+        )
 
 
 @check("core.execution.attempt-within-max", "job")
@@ -120,7 +124,7 @@ def deadline_after_created(doc: dict[str, Any], report: Report) -> None:
 def minimum_version_semver(doc: dict[str, Any], report: Report) -> None:
     v = _section(doc, "constraints").get("minimum_worker_version")
     if type(v) is str and v and not is_semver(v):
-        report("/constraints/minimum_worker_version", f"{describe(v)} is not a semantic version (e.g. \"0.4.0\")")
+        report("/constraints/minimum_worker_version", f'{describe(v)} is not a semantic version (e.g. "0.4.0")')
 
 
 @check("core.constraints.maximum_disk_size_gb.large", "job")

@@ -15,8 +15,7 @@ from ._parse import parse
 from ._rules import KINDS
 from ._schema import PAYLOAD_TYPES, compiled, compiled_payload
 
-__all__ = ["validate", "validate_value", "JobValidator", "ValidationError", "MissingCapabilities",
-           "match_capabilities"]
+__all__ = ["validate", "validate_value", "JobValidator", "ValidationError", "MissingCapabilities", "match_capabilities"]
 
 
 def validate(document: str | bytes | Mapping[str, Any], kind: str = "job") -> ValidationResult:
@@ -40,8 +39,9 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
     if type(value) is not dict:
         what = "an array" if isinstance(value, list) else "a " + type(value).__name__
         if not isinstance(value, Mapping):
-            return ValidationResult(kind, (Issue("parse.top-level-object", "required", "",
-                                                 f"the document is {what}, not a JSON object"),))
+            return ValidationResult(
+                kind, (Issue("parse.top-level-object", "required", "", f"the document is {what}, not a JSON object"),)
+            )
         value = dict(value)
     errors: list[Issue] = []
     warnings: list[Issue] = []

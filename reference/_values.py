@@ -12,8 +12,9 @@ _LENIENT = re.compile(
     re.ASCII,
 )
 # RFC 3339 section 5.6, `date-time`.
-_STRICT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})",
-                     re.ASCII)
+_STRICT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})", re.ASCII
+)
 # SemVer 2.0.0, the official regular expression.
 _SEMVER = re.compile(
     r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
@@ -31,7 +32,9 @@ def timestamp_fault(text: str) -> str | None:
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     if not 1 <= month <= 12:
         return f"has month {month}, outside 1..12"
-    last = calendar.monthrange(year, month)[1] if year > 0 else (29 if month == 2 else calendar.monthrange(2000, month)[1])
+    last = (
+        calendar.monthrange(year, month)[1] if year > 0 else (29 if month == 2 else calendar.monthrange(2000, month)[1])
+    )
     if not 1 <= day <= last:
         return f"has day {day}, outside 1..{last} for {year:04d}-{month:02d}"
     if hour > 23:

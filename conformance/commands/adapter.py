@@ -10,9 +10,12 @@ from ..reference_impl import handler
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("adapter", help="serve the reference over the persistent adapter protocol (stdin/stdout)",
-                       description="Speak the persistent adapter protocol on stdin/stdout, answering with the "
-                                   "reference implementation's verdicts.")
+    p = sub.add_parser(
+        "adapter",
+        help="serve the reference over the persistent adapter protocol (stdin/stdout)",
+        description="Speak the persistent adapter protocol on stdin/stdout, answering with the "
+        "reference implementation's verdicts.",
+    )
     p.set_defaults(func=run)
 
 

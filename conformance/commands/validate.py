@@ -11,9 +11,12 @@ from reference import KINDS, ValidationResult, validate
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("validate", help="validate documents with the reference implementation",
-                       description="Validate protocol documents with the reference. Exit 0 when all are valid, "
-                                   "1 when any is invalid, 2 for a usage or I/O error.")
+    p = sub.add_parser(
+        "validate",
+        help="validate documents with the reference implementation",
+        description="Validate protocol documents with the reference. Exit 0 when all are valid, "
+        "1 when any is invalid, 2 for a usage or I/O error.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="a document file, or - for standard input")
     p.add_argument("--kind", choices=KINDS, default="job", help="the document kind (default: job)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

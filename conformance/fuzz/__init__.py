@@ -1,0 +1,1 @@
+"""Property-based fuzzing: generators, labelled mutations, differential runner, shrinker."""

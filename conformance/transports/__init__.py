@@ -1,0 +1,1 @@
+"""The four transports of ADAPTER.md: how the runner talks to an implementation under test."""
