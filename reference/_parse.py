@@ -46,6 +46,7 @@ class DuplicateMembers(dict):  # type: ignore[type-arg]
     """An object in which at least one member name appeared twice; ``dups`` names them."""
 
     __slots__ = ("dups",)
+    dups: list[str]
 
 
 class _NotJson(Exception):

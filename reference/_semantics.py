@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from ._issues import Issue, describe
 from ._rules import RULES
@@ -46,7 +46,7 @@ def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
     return section if type(section) is dict else {}
 
 
-def _u(value: Any) -> bool:
+def _u(value: Any) -> TypeGuard[int]:
     return type(value) is int
 
 
