@@ -1,0 +1,67 @@
+"""What every transport offers the runner and the fuzzer: one implementation under test.
+
+Lifecycle: ``start()`` (the implementation's self-description), then any number of ``validate`` /
+``roundtrip`` / ``match`` requests, then ``close()``. Every request returns a :class:`Reply`; a transport
+never raises for anything the implementation does wrong (a hang, a crash, garbage): it records it in the
+reply's ``status``. It raises :class:`TransportError` only when the implementation cannot be used at all
+(cannot start, wrong protocol version), with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..model import ImplInfo, Reply
+
+
+class TransportError(Exception):
+    """The implementation cannot be driven at all; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TransportOptions:
+    #: Seconds to wait for one reply.
+    timeout: float = 5.0
+    #: Restarts allowed after crashes or hangs before the remaining cases are reported as not run.
+    max_restarts: int = 5
+    #: Requests in flight at once (persistent transport).
+    window: int = 64
+    #: HTTP: extra headers, and the key to wrap the document in.
+    headers: tuple[tuple[str, str], ...] = ()
+    wrap: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Implementation(ABC):
+    """An implementation under test, driven through one transport."""
+
+    info: ImplInfo | None = None
+
+    @abstractmethod
+    def start(self) -> ImplInfo: ...
+
+    @abstractmethod
+    def validate(self, kind: str, data: bytes) -> Reply: ...
+
+    def validate_many(self, items: Iterable[tuple[str, bytes]]) -> Iterator[Reply]:
+        """Replies in request order; transports that can pipeline override this."""
+        for kind, data in items:
+            yield self.validate(kind, data)
+
+    def roundtrip(self, kind: str, data: bytes) -> Reply:
+        return Reply("skipped", message="this transport has no roundtrip request")
+
+    def match(self, required: list[str], available: list[str]) -> Reply:
+        return Reply("skipped", message="this transport has no match request")
+
+    def close(self) -> None:  # noqa: B027 - optional hook: most transports hold nothing
+        pass
+
+    def __enter__(self) -> Implementation:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
