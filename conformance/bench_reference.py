@@ -1,0 +1,136 @@
+"""Bench part ``reference``: the reference validator's speed, as ratios measured in one run.
+
+The comparison that matters is against plain python-jsonschema, the tool a user would otherwise reach for:
+the full reference (parse + structure + semantics, from text) must beat jsonschema's structural ``is_valid``
+alone (on documents already parsed) by at least 3x. Absolute figures are printed for context; only ratios
+and the per-document latency of an invalid document are meant to be compared across machines.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from .benchrow import BenchRow
+
+PART = "reference"
+
+
+def _job(i: int) -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "job_id": f"job-bench-{i:06d}",
+        "created_at": "2026-11-27T09:30:00Z",
+        "kind": "VMOperation",
+        "operation": "guestkit.inspect",
+        "payload": {
+            "type": "guestkit.inspect.v1",
+            "data": {"image": {"path": f"/vms/vm-{i}.qcow2", "format": "qcow2", "read_only": True}},
+        },
+        "metadata": {"name": f"inspect-{i}", "labels": {"env": "prod", "team": "infra"}},
+        "execution": {"priority": 1 + i % 10, "timeout_seconds": 1800, "max_attempts": 3},
+        "constraints": {"required_capabilities": ["guestkit.inspect"]},
+        "observability": {"trace_id": f"trace-{i}"},
+    }
+
+
+def _invalid(i: int) -> dict[str, Any]:
+    """A job with several faults at once, of the kinds users make."""
+    job = _job(i)
+    job["version"] = "2.0"
+    job["execution"] = {"priority": 11, "attempt": 4, "max_attempts": 2, "timeout_seconds": 0}
+    job["payload"]["data"]["image"]["format"] = "iso"
+    job["payload"]["data"]["image"]["path"] = "../etc/passwd"
+    job["created_at"] = "2026-02-30T10:00:00Z"
+    job["metadata"]["labels"]["n"] = 3
+    return job
+
+
+def _rate(fn: Callable[[Any], Any], items: list[Any], seconds: float) -> float:
+    """Items per second over at least ``seconds`` of repeated passes (best of the passes)."""
+    best = float("inf")
+    spent = 0.0
+    passes = 0
+    while spent < seconds or passes < 3:
+        t0 = time.perf_counter()
+        for item in items:
+            fn(item)
+        dt = time.perf_counter() - t0
+        best = min(best, dt)
+        spent += dt
+        passes += 1
+    return len(items) / best
+
+
+def run(quick: bool) -> list[BenchRow]:
+    import jsonschema
+
+    import reference
+
+    seconds = 0.3 if quick else 1.5
+    n = 200 if quick else 1000
+    valid_docs = [_job(i) for i in range(n)]
+    invalid_docs = [_invalid(i) for i in range(n // 4)]
+    mix_docs = valid_docs + invalid_docs
+    mix_texts = [json.dumps(d) for d in mix_docs]
+    valid_texts = [json.dumps(d) for d in valid_docs]
+    assert all(reference.validate(t).valid for t in valid_texts), "a bench job is invalid: fix the bench"
+    assert not any(reference.validate(json.dumps(d)).valid for d in invalid_docs)
+
+    checker = jsonschema.Draft202012Validator(reference.schema("job"))
+    ref_mix = _rate(lambda t: reference.validate(t), mix_texts, seconds)
+    js_mix = _rate(checker.is_valid, mix_docs, seconds)
+    ref_valid = _rate(lambda t: reference.validate(t), valid_texts, seconds)
+
+    invalid_text = json.dumps(_invalid(7))
+    per_invalid = 1.0 / _rate(lambda t: reference.validate(t).errors, [invalid_text] * 200, seconds / 2)
+    n_errors = len(reference.validate(invalid_text).errors)
+
+    big_text, peak_ratio = _memory(reference, quick)
+    ratio = ref_mix / js_mix
+    return [
+        BenchRow(PART, "reference validate() from text, mixed jobs", ref_mix, "docs/s", note=f"{len(mix_texts)} docs"),
+        BenchRow(PART, "jsonschema is_valid on parsed jobs, same mix", js_mix, "docs/s", note="structure only"),
+        BenchRow(PART, "speed-up over jsonschema is_valid", ratio, "x", ">= 3x", ratio >= 3.0),
+        BenchRow(PART, "small valid jobs", ref_valid, "docs/s", ">= 20,000/s", ref_valid >= 20_000),
+        BenchRow(
+            PART,
+            "invalid job, full error list",
+            per_invalid * 1e6,
+            "us",
+            "< 1000 us",
+            per_invalid < 1e-3,
+            f"{n_errors} errors",
+        ),
+        BenchRow(
+            PART,
+            "peak extra memory, 10 MB document",
+            peak_ratio,
+            "x size",
+            "<= 5x",
+            peak_ratio <= 5.0,
+            f"{len(big_text) / 1e6:.1f} MB document",
+        ),
+    ]
+
+
+def _memory(reference: Any, quick: bool) -> tuple[str, float]:
+    """Peak memory allocated while validating a 10 MB job, as a multiple of the document's size."""
+    size = 2_000_000 if quick else 10_000_000
+    job = _job(0)
+    job["metadata"]["annotations"] = {"blob": "x" * size}
+    text = json.dumps(job)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = reference.validate(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.valid
+    return text, (peak - base) / len(text)
