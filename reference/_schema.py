@@ -25,10 +25,13 @@ from typing import Any
 from ._issues import Issue, describe
 from ._parse import BigNumber, DuplicateMembers
 from ._rules import RULES
-from ._values import is_absolute_path, is_strict_timestamp, path_fault, timestamp_fault
+from ._values import is_absolute_path, is_strict_timestamp, is_valid_strict_timestamp, path_fault, timestamp_fault
 
 #: A compiled check: (value, JSON Pointer, errors, warnings) -> None; appends what it finds.
 Check = Callable[[Any, str, list[Issue], list[Issue]], None]
+#: A fast predicate beside a check: true means the check would find nothing (false: run the check).
+Pred = Callable[[Any], Any]
+_SLOW: Any = object()
 
 SCHEMA_FILES = {
     "job": "job-v1.json",
@@ -111,9 +114,12 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
         (raw_types,) if isinstance(raw_types, str) else tuple(raw_types) if raw_types else None
     )
     by_type: dict[str, list[Check]] = {}
+    by_type_pred: dict[str, list[Pred | None]] = {}
 
-    def add(json_type: str, check: Check) -> None:
+    def add(json_type: str, check: Check, pred: Pred | None = None) -> None:
+        """``pred(v)`` true means ``check`` would find nothing: the fast path for the common, valid case."""
         by_type.setdefault(json_type, []).append(check)
+        by_type_pred.setdefault(json_type, []).append(pred)
 
     def err(errors: list[Issue], ptr: str, message: str) -> None:
         errors.append(Issue(rule, level, ptr, message))  # type: ignore[arg-type]
@@ -125,6 +131,7 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
             lambda v, p, e, w: (
                 None if v == const else err(e, p, f"{describe(v)} was expected to be {json.dumps(const)}")
             ),
+            const.__eq__ if isinstance(const, str) else None,
         )
     if "enum" in node:
         allowed = node["enum"]
@@ -134,6 +141,7 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
             lambda v, p, e, w: (
                 None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {json.dumps(allowed)}")
             ),
+            allowed_set.__contains__,
         )
     if "minLength" in node:
         n = node["minLength"]
@@ -142,6 +150,7 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
             lambda v, p, e, w: (
                 None if len(v) >= n else err(e, p, f"{describe(v)} is too short: {len(v)} code points, at least {n}")
             ),
+            lambda v: len(v) >= n,
         )
     if "pattern" in node:
         pattern = node["pattern"]
@@ -151,17 +160,19 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
             lambda v, p, e, w: (
                 None if rx.search(v) else err(e, p, f"{describe(v)} does not match {json.dumps(pattern)}")
             ),
+            rx.search,
         )
     if node.get("format") == "date-time":
-        add("string", _timestamp_check)
+        add("string", _timestamp_check, is_valid_strict_timestamp)
     if node.get("x-path"):
-        add("string", _path_check)
+        add("string", _path_check, _plain_absolute_path)
     _compile_integer(node, rule, add, err)
     if "minItems" in node:
         k = node["minItems"]
         add(
             "array",
             lambda v, p, e, w: None if len(v) >= k else err(e, p, f"{describe(v)} has {len(v)} items, at least {k}"),
+            lambda v: len(v) >= k,
         )
     if "items" in node:
         item_check = compile_schema(node["items"], root, rule)
@@ -170,23 +181,65 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
             for i, item in enumerate(v):
                 item_check(item, f"{p}/{i}", e, w)
 
-        add("array", items)
+        add("array", items, _all_of_types(item_check, list.__iter__))
     _compile_object(node, root, rule, add, err)
     checks = {t: tuple(cs) for t, cs in by_type.items()}
+    preds = {t: _all(ps) for t, ps in by_type_pred.items()}
     if types is not None and "integer" in types:
         checks.setdefault("integer", ())
-    return _typed(types, checks, rule, level)
+    return _typed(types, checks, preds, rule, level)
 
 
-def _typed(types: tuple[str, ...] | None, checks: dict[str, tuple[Check, ...]], rule: str, level: Any) -> Check:
-    wanted = frozenset(types) if types else None
+def _all(preds: list[Pred | None]) -> Pred | None:
+    """One predicate true when all are, or None when any check has no predicate."""
+    if any(p is None for p in preds):
+        return None
+    if len(preds) == 1:
+        return preds[0]
+    chosen = tuple(p for p in preds if p is not None)
+    return lambda v: all(p(v) for p in chosen)
+
+
+#: The Python types of each JSON type, as the parser produces them (a duplicate-member object never reaches
+#: the structural layer, but a mapping given directly might be any dict).
+PY_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict, DuplicateMembers),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int, BigNumber),
+    "number": (float, int, BigNumber),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _typed(
+    types: tuple[str, ...] | None,
+    checks: dict[str, tuple[Check, ...]],
+    preds: dict[str, Pred | None],
+    rule: str,
+    level: Any,
+) -> Check:
+    wanted = frozenset(types) if types else frozenset(PY_TYPES)
     expected = _type_name(types) if types else ""
-    integral = wanted is not None and "integer" in wanted and "number" not in wanted
+    integral = "integer" in wanted and "number" not in wanted
+    # Dispatch on the Python type once: type -> the checks of its JSON type (an empty tuple: nothing more).
+    by_py: dict[type, tuple[Check, ...]] = {}
+    #: Python type -> None (no check needed) or a predicate whose truth means no check finds anything.
+    fast: dict[type, Pred | None] = {}
+    for json_type in wanted:
+        for py in PY_TYPES[json_type]:
+            json_of_py = JSON_TYPE[py] if JSON_TYPE[py] in wanted else json_type
+            by_py[py] = checks.get(json_of_py, ())
+            if not by_py[py]:
+                fast[py] = None
+            elif preds.get(json_of_py) is not None and py is not BigNumber:
+                fast[py] = preds[json_of_py]
 
     def check(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
-        t = JSON_TYPE[type(v)]
-        if wanted is not None and t not in wanted:
-            if t == "number" and integral:
+        cs = by_py.get(type(v))
+        if cs is None:
+            if integral and type(v) is float:
                 e.append(
                     Issue(
                         "parse.integer.literal",
@@ -198,13 +251,14 @@ def _typed(types: tuple[str, ...] | None, checks: dict[str, tuple[Check, ...]], 
             else:
                 e.append(Issue(rule, level, p, f"{describe(v)} is not of type {expected}"))
             return
-        for c in checks.get(t, ()):
+        for c in cs:
             c(v, p, e, w)
 
+    check.fast = fast  # type: ignore[attr-defined]
     return check
 
 
-def _compile_integer(node: dict[str, Any], rule: str, add: Callable[[str, Check], None], err: Any) -> None:
+def _compile_integer(node: dict[str, Any], rule: str, add: Callable[..., None], err: Any) -> None:
     width = node.get("x-width")
     if width is None:
         return
@@ -221,12 +275,10 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[[str, Check]
         elif v > hi:
             err(e, p, f"{v} is greater than the maximum of {hi}")
 
-    add("integer", integer)
+    add("integer", integer, lambda v: lo <= v <= hi and 0 <= v <= top)
 
 
-def _compile_object(
-    node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[[str, Check], None], err: Any
-) -> None:
+def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[..., None], err: Any) -> None:
     props = {
         name: (compile_schema(sub, root, rule), "/" + _escape(name)) for name, sub in node.get("properties", {}).items()
     }
@@ -242,6 +294,10 @@ def _compile_object(
     if not (props or required or extra):
         return
 
+    # name -> (check, "/escaped-name", {Python type: None (nothing to check) or a predicate true when valid})
+    table = {name: (check, suffix, getattr(check, "fast", {})) for name, (check, suffix) in props.items()}
+    extra_fast: dict[type, Pred | None] = getattr(extra, "fast", {})
+
     def obj(v: dict[str, Any], p: str, e: list[Issue], w: list[Issue]) -> None:
         for name, name_rule in required:
             if name not in v:
@@ -254,13 +310,19 @@ def _compile_object(
                     )
                 )
         for name, value in v.items():
-            known = props.get(name)
+            known = table.get(name)
             if known is not None:
+                fast = known[2].get(type(value), _SLOW)
+                if fast is None or (fast is not _SLOW and fast(value)):
+                    continue
                 known[0](value, p + known[1], e, w)
             elif extra is not None:
+                fast = extra_fast.get(type(value), _SLOW)
+                if fast is None or (fast is not _SLOW and fast(value)):
+                    continue
                 extra(value, p + "/" + _escape(name), e, w)
 
-    add("object", obj)
+    add("object", obj, _all_of_types(extra, dict.values) if extra is not None and not (props or required) else None)
 
 
 def _timestamp_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
@@ -276,6 +338,20 @@ def _timestamp_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
                 f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)",
             )
         )
+
+
+def _plain_absolute_path(v: str) -> bool:
+    """True for the common case that needs no closer look: absolute, no NUL, no `..` anywhere."""
+    return v[:1] == "/" and "\x00" not in v and ".." not in v
+
+
+def _all_of_types(check: Check, members: Callable[[Any], Any]) -> Pred | None:
+    """A predicate for a container whose members need only a type test, or None."""
+    fast: dict[type, Pred | None] = getattr(check, "fast", {})
+    if not fast or any(p is not None for p in fast.values()):
+        return None
+    ok = frozenset(fast)
+    return lambda v: all(type(x) in ok for x in members(v))
 
 
 def _path_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:

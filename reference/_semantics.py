@@ -167,12 +167,23 @@ def within_capacity(doc: dict[str, Any], report: Report) -> None:
 
 def run(kind: str, doc: dict[str, Any], errors: list[Issue], warnings: list[Issue]) -> None:
     """Run every semantic check of ``kind`` on a structurally parsed document."""
-    for reg in CHECKS:
-        if reg.kind == kind:
-            sink = warnings if reg.warning else errors
-            reg.check(doc, _reporter(sink, reg.rule))
+    # One reporter per document, re-aimed at each check's rule: cheaper than a closure per check.
+    aim: list[Any] = [None, None, None]
+
+    def report(ptr: str, msg: str) -> None:
+        aim[2].append(Issue(aim[0], aim[1], ptr, msg))
+
+    for reg in _by_kind(kind):
+        aim[0], aim[1], aim[2] = reg.rule, RULES[reg.rule].level, warnings if reg.warning else errors
+        reg.check(doc, report)
 
 
-def _reporter(sink: list[Issue], rule: str) -> Report:
-    level = RULES[rule].level
-    return lambda ptr, msg: sink.append(Issue(rule, level, ptr, msg))
+def _by_kind(kind: str) -> tuple[Registered, ...]:
+    cached = _BY_KIND.get(kind)
+    if cached is None or len(cached[0]) != len(CHECKS):
+        cached = (tuple(CHECKS), tuple(r for r in CHECKS if r.kind == kind))
+        _BY_KIND[kind] = cached
+    return cached[1]
+
+
+_BY_KIND: dict[str, tuple[tuple[Registered, ...], tuple[Registered, ...]]] = {}

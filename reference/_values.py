@@ -54,6 +54,28 @@ def is_strict_timestamp(text: str) -> bool:
     return _STRICT.fullmatch(text) is not None
 
 
+_STRICT_FIELDS = re.compile(
+    r"[0-9]{4}-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))",
+    re.ASCII,
+)
+
+
+def is_valid_strict_timestamp(text: str) -> bool:
+    """``timestamp_fault(text) is None and is_strict_timestamp(text)``, decided faster for the common case.
+
+    Zero-padded two-digit fields compare as text; only a day past the 28th needs the calendar.
+    """
+    m = _STRICT_FIELDS.fullmatch(text)
+    if m is None:
+        return False
+    month, day, hour, minute, second, off_h, off_m = m.groups()
+    if not ("01" <= month <= "12" and "01" <= day and hour <= "23" and minute <= "59" and second <= "60"):
+        return False
+    if off_h is not None and (off_h > "23" or off_m > "59"):
+        return False
+    return day <= "28" or timestamp_fault(text) is None
+
+
 def parse_timestamp_utc(text: str) -> tuple[int, ...] | None:
     """A sortable UTC instant (seconds since year 0, fraction as text-free tuple) for a valid timestamp."""
     m = _LENIENT.fullmatch(text)
