@@ -56,9 +56,15 @@ def _emit(value: Any, parts: list[str]) -> None:
 
 
 def roundtrip(document: str | bytes, kind: str = "job") -> str:
-    """Parse ``document`` and write it back. Raises :class:`ValidationError` for an invalid document."""
+    """Parse ``document`` into its model and write it back: every member kept, in order, no default added.
+
+    Raises :class:`ValidationError` for an invalid document.
+    """
+    from .models import model_for
+
+    cls = model_for(kind)
     value, faults = parse(document)
     result = ValidationResult(kind, tuple(faults)) if faults else validate_value(value, kind)
     if not result.valid:
         raise ValidationError(result)
-    return dumps(value)
+    return dumps(cls.from_value(value).to_json())
