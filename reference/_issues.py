@@ -56,9 +56,9 @@ class ValidationResult:
 
 def describe(value: Any) -> str:
     """A short JSON rendering of ``value`` for a message, bounded whatever its size."""
-    from ._parse import BigNumber, describe_digits
+    from ._parse import BigNumber, FloatLiteral, describe_digits
 
-    if isinstance(value, BigNumber):
+    if isinstance(value, (BigNumber, FloatLiteral)):
         return describe_digits(value.text)
     if isinstance(value, str):
         if len(value) > _SHORT:

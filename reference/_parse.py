@@ -8,6 +8,7 @@ the suite must be robust (the int-string digit limit raises ``ValueError``; deep
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ._issues import Issue
@@ -40,6 +41,31 @@ class BigNumber:
 def describe_digits(text: str) -> str:
     digits = len(text.lstrip("-"))
     return text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({digits} digits)"
+
+
+class FloatLiteral(float):
+    """A number literal with a fraction or exponent whose text a float would not write back as it came
+    (``1E+2``, ``0.10``, ``1e400`` beyond a double): the value is the float, ``text`` the literal.
+
+    A round trip is exact, and a number beyond a double in free-form data is accepted (``parse.number.range``)
+    without breaking the writer.
+    """
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> FloatLiteral:
+        obj = super().__new__(cls, text)
+        obj.text = text
+        return obj
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    return value if repr(value) == text else FloatLiteral(text)
 
 
 class DuplicateMembers(dict):  # type: ignore[type-arg]
@@ -106,11 +132,13 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
 
     try:
         try:
-            value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+            value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float)
         except ValueError as err:
             if isinstance(err, json.JSONDecodeError) or "integer string conversion" not in str(err):
                 raise
-            value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_int=_big_int)
+            value = json.loads(
+                text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
+            )
     except json.JSONDecodeError as err:
         return None, [_syntax(f"{err.msg} at line {err.lineno} column {err.colno} (character {err.pos})")]
     except _NotJson as err:
@@ -127,6 +155,10 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
     except (ValueError, MemoryError) as err:  # pragma: no cover - defensive: json raises nothing else documented
         return None, [_syntax(f"unreadable JSON: {err}")]
     issues: list[Issue] = []
+    if _MAYBE_SURROGATE.search(text) is not None:
+        lone = _find_lone_surrogate(value)
+        if lone is not None:
+            return None, [lone]
     if duplicates:
         issues.extend(_find_duplicates(value))
         return None, issues
@@ -151,6 +183,40 @@ def _walk(value: Any):  # type: ignore[no-untyped-def]
             stack.extend((f"{ptr}/{_escape(k)}", depth + 1, v) for k, v in node.items() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             stack.extend((f"{ptr}/{i}", depth + 1, v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+
+
+#: A raw surrogate code point (text given as str) or a \\u escape of one: only then is a walk needed.
+_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _find_lone_surrogate(value: Any) -> Issue | None:
+    """The first string (member name or value) holding a lone surrogate, which is no Unicode character.
+
+    RFC 8259's grammar lets ``\\ud800`` through but leaves its meaning open; I-JSON (RFC 7493) forbids it,
+    serde_json rejects it, and a Rust ``String`` cannot hold it. A valid pair decodes to one character and
+    is never reported.
+    """
+    for ptr, _depth, node in _walk(value):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, v in items:
+            where = f"{ptr}/{_escape(key) if isinstance(key, str) else key}"
+            for text in (key, v):
+                if isinstance(text, str):
+                    m = _SURROGATE.search(text)
+                    if m is not None:
+                        shown = json.dumps(text[:40])
+                        what = "member name" if text is key else "string"
+                        return Issue(
+                            "parse.encoding",
+                            "required",
+                            where.encode("utf-8", "backslashreplace").decode("ascii"),
+                            f"{shown} holds a lone surrogate U+{ord(m.group()):04X} at offset {m.start()} of this "
+                            f"{what}: it is no Unicode character",
+                        )
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return Issue("parse.encoding", "required", "", f"{json.dumps(value[:40])} holds a lone surrogate")
+    return None
 
 
 def _find_duplicates(value: Any) -> list[Issue]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ._issues import ValidationResult
-from ._parse import BigNumber, parse
+from ._parse import BigNumber, FloatLiteral, parse
 from ._validator import ValidationError, validate_value
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text of a parsed value, long integer literals written back digit for digit."""
+    """Compact JSON text of a parsed value, long integer and unusual float literals written back as they came."""
     import json
 
     if not _has_big(value):
@@ -24,7 +24,7 @@ def _has_big(value: Any) -> bool:
     stack = [value]
     while stack:
         v = stack.pop()
-        if type(v) is BigNumber:
+        if type(v) is BigNumber or type(v) is FloatLiteral:
             return True
         if isinstance(v, dict):
             stack.extend(v.values())
@@ -36,7 +36,7 @@ def _has_big(value: Any) -> bool:
 def _emit(value: Any, parts: list[str]) -> None:
     import json
 
-    if type(value) is BigNumber:
+    if type(value) is BigNumber or type(value) is FloatLiteral:
         parts.append(value.text)
     elif isinstance(value, dict):
         parts.append("{")

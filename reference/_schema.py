@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from ._issues import Issue, describe
-from ._parse import BigNumber, DuplicateMembers
+from ._parse import BigNumber, DuplicateMembers, FloatLiteral
 from ._rules import RULES
 from ._values import is_absolute_path, is_strict_timestamp, is_valid_strict_timestamp, path_fault, timestamp_fault
 
@@ -55,6 +55,7 @@ JSON_TYPE: dict[type, str] = {
     str: "string",
     int: "integer",
     float: "number",
+    FloatLiteral: "number",
     bool: "boolean",
     type(None): "null",
     BigNumber: "integer",
@@ -207,7 +208,7 @@ PY_TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
     "string": (str,),
     "integer": (int, BigNumber),
-    "number": (float, int, BigNumber),
+    "number": (float, FloatLiteral, int, BigNumber),
     "boolean": (bool,),
     "null": (type(None),),
 }
@@ -239,7 +240,7 @@ def _typed(
     def check(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
         cs = by_py.get(type(v))
         if cs is None:
-            if integral and type(v) is float:
+            if integral and isinstance(v, float):
                 e.append(
                     Issue(
                         "parse.integer.literal",
