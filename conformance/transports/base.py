@@ -3,8 +3,9 @@
 Lifecycle: ``start()`` (the implementation's self-description), then any number of ``validate`` /
 ``roundtrip`` / ``match`` requests, then ``close()``. Every request returns a :class:`Reply`; a transport
 never raises for anything the implementation does wrong (a hang, a crash, garbage): it records it in the
-reply's ``status``. It raises :class:`TransportError` only when the implementation cannot be used at all
-(cannot start, wrong protocol version), with a message a person can act on.
+reply's ``status``. It raises :class:`TransportError` only when the implementation cannot be used at all,
+with a message a person can act on: :class:`CannotStart` and :class:`WrongProtocol` from ``start()``,
+:class:`ImplementationGone` from a request once the restart budget is spent (the rest is not run).
 """
 
 from __future__ import annotations
@@ -20,12 +21,26 @@ class TransportError(Exception):
     """The implementation cannot be driven at all; the message says why and what to do."""
 
 
+class CannotStart(TransportError):
+    """The implementation did not start: it exited, hung, or answered ``start`` with something unreadable."""
+
+
+class WrongProtocol(TransportError):
+    """The implementation answered ``start`` with another adapter protocol number."""
+
+
+class ImplementationGone(TransportError):
+    """The restart budget is spent: the implementation kept crashing or hanging. Remaining cases are not run."""
+
+
 @dataclass(frozen=True)
 class TransportOptions:
     #: Seconds to wait for one reply.
     timeout: float = 5.0
     #: Restarts allowed after crashes or hangs before the remaining cases are reported as not run.
     max_restarts: int = 5
+    #: Seconds to wait for the reply to ``start`` (None: the larger of ``timeout`` and 10 s).
+    start_timeout: float | None = None
     #: Requests in flight at once (persistent transport).
     window: int = 64
     #: HTTP: extra headers, and the key to wrap the document in.
