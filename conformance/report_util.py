@@ -1,0 +1,149 @@
+"""What every report format shares: outcome order and colours, safe text, short forms of expected / got.
+
+Report content comes from implementations under test and from documents built to break parsers, so every
+string is cleaned before it reaches a format: characters XML 1.0 forbids (C0 controls, lone surrogates,
+U+FFFE / U+FFFF) become visible escapes such as ``\\x00``, so the evidence stays readable and the output
+stays valid UTF-8, valid XML and sane HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .model import OUTCOMES
+
+#: Severity of each outcome for the "worst outcome" of a rule: a failed verdict first, then the faults.
+SEVERITY: dict[str, int] = {"fail": 6, "crash": 5, "timeout": 4, "errored": 3, "not-run": 2, "pass": 1, "skip": 0}
+#: Outcomes that are neither a pass nor outside the claim: what "failures first" lists.
+BAD_OUTCOMES: tuple[str, ...] = ("fail", "crash", "timeout", "errored", "not-run")
+#: One colour per outcome (GitHub's palette), shared by the HTML page and the badge.
+COLOURS: dict[str, str] = {
+    "pass": "#1a7f37",
+    "fail": "#cf222e",
+    "crash": "#8250df",
+    "timeout": "#bc4c00",
+    "errored": "#9a6700",
+    "not-run": "#6e7781",
+    "skip": "#afb8c1",
+}
+assert set(SEVERITY) == set(OUTCOMES) == set(COLOURS)
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def clean(value: Any) -> str:
+    """``value`` as text that XML 1.0 and UTF-8 accept, forbidden characters shown as escapes."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return _FORBIDDEN.sub(_escape_char, text)
+
+
+def truncate(text: str, limit: int) -> tuple[str, int]:
+    """The first ``limit`` characters of ``text`` and how many were left out."""
+    if len(text) <= limit:
+        return text, 0
+    return text[:limit], len(text) - limit
+
+
+def worst(counts: dict[str, int]) -> str:
+    present = [o for o, n in counts.items() if n]
+    return max(present, key=SEVERITY.__getitem__) if present else "not-run"
+
+
+def brief(value: Any, limit: int = 160) -> str:
+    """A one-line form of an ``expected`` or ``got`` value: ``invalid at /job_id``, ``ok``, ``missing [a]``."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "valid" if value else "invalid"
+    if isinstance(value, dict):
+        parts: list[str] = []
+        if isinstance(value.get("valid"), bool):
+            parts.append("valid" if value["valid"] else "invalid")
+            if value.get("pointer") is not None:
+                parts.append(f"at {value['pointer'] or '/'}")
+            if value.get("warnings"):
+                parts.append(f"warnings {_short_json(value['warnings'])}")
+        elif isinstance(value.get("ok"), bool):
+            parts.append("ok" if value["ok"] else "not ok")
+            if value.get("missing"):
+                parts.append(f"missing {_short_json(value['missing'])}")
+        elif isinstance(value.get("preserved"), bool):
+            parts.append("preserved" if value["preserved"] else "not preserved")
+            for key in ("lost", "gained", "changed"):
+                if value.get(key):
+                    parts.append(f"{key} {_short_json(value[key])}")
+        if parts:
+            return one_line(" ".join(parts), limit)
+    return one_line(_short_json(value), limit)
+
+
+def _short_json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cleaned, cut to ``limit`` characters."""
+    text = clean(text.replace("\n", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def counted(report: dict[str, Any], item: dict[str, Any]) -> bool:
+    """Whether ``item`` (a result or finding) counts towards the verdict at the report's level."""
+    levels = ("required",) if report.get("level") == "required" else ("required", "recommended")
+    return item.get("level") in levels
+
+
+def failures(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Results that are not a pass or a skip, the ones that count at the report's level first."""
+    bad = [r for r in report["results"] if r["outcome"] in BAD_OUTCOMES]
+    return sorted(bad, key=lambda r: (not counted(report, r), -SEVERITY[r["outcome"]]))
+
+
+def impl_line(report: dict[str, Any]) -> str:
+    impl = report.get("implementation") or {}
+    name = clean(impl.get("name") or "unnamed implementation")
+    version = clean(impl.get("version") or "")
+    language = clean(impl.get("language") or "")
+    text = f"{name} {version}".strip()
+    return f"{text} ({language})" if language else text
+
+
+def transport_line(report: dict[str, Any]) -> str:
+    t = report.get("transport") or {}
+    if not isinstance(t, dict) or not t:
+        return "unknown transport"
+    kind = clean(t.get("kind", "?"))
+    target = t.get("target")
+    return f"{kind} {clean(target)!r}" if target else kind
+
+
+def verdict_line(report: dict[str, Any]) -> str:
+    level = report["level"]
+    if report["conformant"]:
+        return f"CONFORMANT at level {level}"
+    why = []
+    blocking = report["summary"].get("blocking", 0)
+    if blocking:
+        why.append(f"{blocking} blocking")
+    if report.get("interrupted"):
+        why.append("the run was interrupted")
+    executed = report["summary"]["total"] - report["summary"]["outcomes"].get("skip", 0)
+    if not executed:
+        why.append("no case was run")
+    return f"NOT CONFORMANT at level {level}" + (f" ({', '.join(why)})" if why else "")
+
+
+def score(report: dict[str, Any]) -> tuple[int, int]:
+    """Passed cases and cases run (skips left out): the ``712/712`` of the badge."""
+    outcomes = report["summary"]["outcomes"]
+    return outcomes.get("pass", 0), report["summary"]["total"] - outcomes.get("skip", 0)

@@ -1,0 +1,400 @@
+"""A certification run's reports, rebuilt from its results stream: JSON manifest, text, JUnit, Markdown, HTML, badge.
+
+A run writes ``RESULTS.jsonl`` as it goes (record types: :mod:`conformance.model`). Every report is a pure
+function of those records, so ``vmjob report`` can rebuild any of them later, from a run that finished or
+from one that was killed halfway (its report says ``interrupted`` and it is never conformant: a run that
+did not finish certifies nothing). The JSON report is the certification manifest; its shape is stated by
+``conformance/schemas/report.schema.json``.
+
+Steps and their one exception, :class:`ReportError` (the message names the file, line or record):
+:func:`read_stream` (missing file, corrupt line), :func:`build_report` (no header, malformed record),
+:func:`write_reports` (a path that cannot be written).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .corpus import Case, CorpusError, digest, load_corpus
+from .model import OUTCOMES
+from .report_badge import badge_endpoint, render_badge_svg
+from .report_compare import compare_reports, render_compare
+from .report_html import render_html
+from .report_junit import render_junit
+from .report_markdown import render_markdown
+from .report_util import (
+    BAD_OUTCOMES,
+    brief,
+    clean,
+    counted,
+    failures,
+    impl_line,
+    one_line,
+    transport_line,
+    verdict_line,
+    worst,
+)
+from .summary import counted_levels, summarize
+
+#: Version of the JSON report's shape; bumped on any change a reader must know about.
+REPORT_VERSION = 1
+#: How many failures the text summary lists.
+TEXT_FAILURES = 10
+
+
+class ReportError(Exception):
+    """A results stream or report cannot be read, built or written; the message says where and why."""
+
+
+# --- reading the stream ------------------------------------------------------------------------------
+
+
+def read_stream(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The records of a JSONL results stream, in order.
+
+    A last line that does not parse is what a killed run leaves behind: it is dropped and replaced by a
+    ``{"type": "truncated", "line": N, "size": BYTES}`` record, which :func:`build_report` reads as an
+    interrupted run. A bad line anywhere else is corruption and raises :class:`ReportError`.
+    """
+    p = Path(path)
+    try:
+        fh = p.open("rb")
+    except FileNotFoundError as err:
+        raise ReportError(f"{p}: no such results stream") from err
+    except OSError as err:
+        raise ReportError(f"{p}: cannot read the results stream: {err.strerror or err}") from err
+    records: list[dict[str, Any]] = []
+    pending: tuple[int, int, str] | None = None  # (line, size, problem) of a bad line, unless it is the last
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            if pending is not None:
+                raise ReportError(f"{p}:{pending[0]}: corrupt results record: {pending[2]}")
+            try:
+                record = json.loads(raw)
+            except (ValueError, RecursionError) as err:
+                pending = (lineno, len(raw), f"{type(err).__name__}: {err}")
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("type"), str):
+                pending = (lineno, len(raw), "a record is a JSON object with a string 'type'")
+                continue
+            records.append(record)
+    if pending is not None:
+        records.append({"type": "truncated", "line": pending[0], "size": pending[1]})
+    return records
+
+
+# --- building the report -----------------------------------------------------------------------------
+
+_RESULT_KEYS = ("id", "kind", "class", "level", "rule", "outcome")
+_FINDING_KEYS = ("id", "class", "level", "rule")
+
+
+def build_report(
+    records: Iterable[dict[str, Any]],
+    level: str = "required",
+    *,
+    cases: Iterable[Case] | Mapping[str, Case] | None = None,
+) -> dict[str, Any]:
+    """The JSON report (certification manifest) of a run, at certification ``level``.
+
+    Non-passing results carry the document they were run on, taken from the record's own ``document`` /
+    ``document_base64`` (top level or in ``extra``) or from ``cases``; when ``cases`` is None the installed
+    corpus is used, and only if its digest is the run's ``corpus_digest``.
+    """
+    try:
+        counted_levels(level)
+    except ValueError as err:
+        raise ReportError(str(err)) from err
+    header: dict[str, Any] | None = None
+    footer: dict[str, Any] | None = None
+    truncated: dict[str, Any] | None = None
+    results: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    for n, rec in enumerate(records, 1):
+        kind = rec.get("type") if isinstance(rec, dict) else None
+        if kind == "header":
+            if header is not None:
+                raise ReportError(f"record {n}: a second header: the streams of two runs were joined")
+            header = rec
+        elif kind == "result":
+            results.append(_result_item(rec, n))
+        elif kind == "finding":
+            findings.append(_finding_item(rec, n))
+        elif kind == "footer":
+            footer = rec
+        elif kind == "truncated":
+            truncated = rec
+        elif not isinstance(rec, dict):
+            raise ReportError(f"record {n}: expected a JSON object, got {type(rec).__name__}")
+        # Other record types are left for newer readers.
+    if header is None:
+        raise ReportError("the results stream has no header record: the run did not start, or this is not one")
+
+    notes: list[str] = []
+    if truncated is not None:
+        notes.append(
+            f"The stream's last line (line {truncated.get('line')}, {truncated.get('size')} bytes) was cut short: "
+            "the run was killed while writing it."
+        )
+    if footer is None:
+        notes.append("The stream has no footer: the run was killed before it finished.")
+    interrupted = footer is None or truncated is not None or bool(footer.get("interrupted"))
+    notes.extend(_attach_documents(results, header, cases))
+
+    summary = summarize(results, findings, level)
+    conformant = bool(summary["conformant"]) and not interrupted
+    summary["conformant"] = conformant
+    summary["interrupted"] = interrupted
+    impl: dict[str, Any] = header["implementation"] if isinstance(header.get("implementation"), dict) else {}
+    filters: dict[str, Any] = header["filters"] if isinstance(header.get("filters"), dict) else {}
+    return {
+        "report_version": REPORT_VERSION,
+        "suite_version": header.get("suite_version"),
+        "corpus_digest": header.get("corpus_digest"),
+        "seed": header.get("seed"),
+        "started_at": header.get("started_at"),
+        "finished_at": footer.get("finished_at") if footer else None,
+        "interrupted": interrupted,
+        "implementation": impl,
+        "claimed": {"kinds": list(impl.get("kinds") or []), "classes": list(impl.get("classes") or [])},
+        "transport": header.get("transport"),
+        "level": level,
+        "run_level": header.get("level"),
+        "filters": {k: list(filters.get(k) or []) for k in ("kinds", "classes", "rules")},
+        "fuzz": header.get("fuzz"),
+        "conformant": conformant,
+        "summary": summary,
+        "rules": _rule_table(results, findings),
+        "results": results,
+        "findings": findings,
+        "stderr": str(footer.get("stderr") or "") if footer else "",
+        "notes": notes,
+    }
+
+
+def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
+    _require(rec, _RESULT_KEYS, n, "result")
+    if rec["outcome"] not in OUTCOMES:
+        raise ReportError(
+            f"record {n} (result {rec['id']!r}): outcome {rec['outcome']!r} is not one of {', '.join(OUTCOMES)}"
+        )
+    item = {k: rec[k] for k in _RESULT_KEYS}
+    item["expected"] = rec.get("expected")
+    item["got"] = rec.get("got")
+    item["message"] = str(rec.get("message") or "")
+    item["stderr"] = str(rec.get("stderr") or "")
+    duration = rec.get("duration_ms")
+    item["duration_ms"] = float(duration) if isinstance(duration, (int, float)) else 0.0
+    extra = rec.get("extra")
+    extra = dict(extra) if isinstance(extra, dict) else {}
+    for key in ("document", "document_base64", "description"):
+        value = rec.get(key, extra.pop(key, None))
+        if isinstance(value, str):
+            item[key] = value
+    if extra:
+        item["extra"] = extra
+    return item
+
+
+def _finding_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
+    _require(rec, _FINDING_KEYS, n, "finding")
+    item = {k: v for k, v in rec.items() if k != "type"}
+    item.setdefault("kind", "job")
+    item.setdefault("message", "")
+    return item
+
+
+def _require(rec: dict[str, Any], keys: tuple[str, ...], n: int, what: str) -> None:
+    missing = [k for k in keys if not isinstance(rec.get(k), str)]
+    if missing:
+        label = f"{what} {rec['id']!r}" if isinstance(rec.get("id"), str) else what
+        raise ReportError(f"record {n} ({label}): {', '.join(repr(k) for k in missing)} missing or not a string")
+
+
+def _attach_documents(
+    results: list[dict[str, Any]], header: dict[str, Any], cases: Iterable[Case] | Mapping[str, Case] | None
+) -> list[str]:
+    """Give each non-passing result its document and description; the notes say when that was impossible."""
+    wanted = [r for r in results if r["outcome"] in BAD_OUTCOMES]
+    if not wanted:
+        return []
+    if cases is None:
+        try:
+            if digest() != header.get("corpus_digest"):
+                if any("document" not in r and "document_base64" not in r for r in wanted):
+                    return [
+                        "Documents of failed cases are not shown: the installed corpus is not the one this run "
+                        f"used (corpus digest {header.get('corpus_digest')})."
+                    ]
+                return []
+            cases = load_corpus()
+        except (CorpusError, OSError) as err:
+            return [f"Documents of failed cases are not shown: the corpus cannot be read: {err}"]
+    by_id = cases if isinstance(cases, Mapping) else {c.id: c for c in cases}
+    for r in wanted:
+        case = by_id.get(r["id"])
+        if case is None:
+            continue
+        r.setdefault("description", case.description)
+        if "document" in r or "document_base64" in r:
+            continue
+        if case.data is not None:
+            text = case.text
+            if text is not None:
+                r["document"] = text
+            else:
+                r["document_base64"] = base64.b64encode(case.data).decode("ascii")
+        elif case.mode == "match":
+            r["input"] = {"required": list(case.required), "available": list(case.available)}
+    return []
+
+
+def _rule_table(results: list[dict[str, Any]], findings: list[dict[str, Any]]) -> dict[str, Any]:
+    from reference import CLASSES, RULES
+
+    table: dict[str, dict[str, Any]] = {}
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        rule_id = item["rule"]
+        if rule_id not in table:
+            rule = RULES.get(rule_id)
+            table[rule_id] = {
+                "level": rule.level if rule else item["level"],
+                "class": rule.klass if rule else item["class"],
+                "classes": [],
+                "statement": rule.statement if rule else "",
+                "counts": dict.fromkeys(OUTCOMES, 0),
+                "findings": 0,
+                "worst": "not-run",
+            }
+        e = table[rule_id]
+        if item["class"] not in e["classes"]:
+            e["classes"].append(item["class"])
+        return e
+
+    for r in results:
+        entry(r)["counts"][r["outcome"]] += 1
+    for f in findings:
+        entry(f)["findings"] += 1
+    order = {c: i for i, c in enumerate(("common", *CLASSES))}
+    out: dict[str, Any] = {}
+    for rule_id in sorted(table, key=lambda k: (order.get(table[k]["class"], len(order)), k)):
+        e = table[rule_id]
+        e["classes"].sort(key=lambda c: order.get(c, len(order)))
+        e["worst"] = worst(e["counts"])
+        if e["findings"]:
+            e["worst"] = "fail"  # a finding is a divergence on the rule, the worst there is
+        out[rule_id] = e
+    return out
+
+
+# --- text --------------------------------------------------------------------------------------------
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The terminal summary: manifest, counts per outcome and class, the first failures, findings, verdict."""
+    s = report["summary"]
+    lines = [
+        f"{impl_line(report)} over {transport_line(report)}",
+        f"corpus {clean(report.get('corpus_digest'))} · seed {clean(report.get('seed'))} · level {report['level']}",
+        f"{s['total']} cases: " + ", ".join(f"{s['outcomes'][o]} {o}" for o in OUTCOMES if s["outcomes"][o])
+        if s["total"]
+        else "0 cases",
+    ]
+    if s["classes"]:
+        shown = [o for o in OUTCOMES if any(c[o] for c in s["classes"].values())]
+        width = max(len(k) for k in s["classes"]) + 2
+        lines.append("")
+        lines.append("class".ljust(width) + "".join(o.rjust(9) for o in shown))
+        for name, counts in s["classes"].items():
+            lines.append(clean(name).ljust(width) + "".join(str(counts[o]).rjust(9) for o in shown))
+    bad = failures(report)
+    if bad:
+        lines.append("")
+        lines.append(f"Failures ({len(bad)}{f', first {TEXT_FAILURES}' if len(bad) > TEXT_FAILURES else ''}):")
+        for r in bad[:TEXT_FAILURES]:
+            note = "" if counted(report, r) else f", not counted at level {report['level']}"
+            lines.append(f"  {clean(r['id'])}: {r['outcome']} — rule {clean(r['rule'])} ({clean(r['level'])}{note})")
+            lines.append(f"      expected {brief(r['expected'])}, got {brief(r['got'])}")
+            if r["message"]:
+                lines.append(f"      {one_line(r['message'])}")
+    if report["findings"]:
+        lines.append("")
+        lines.append(f"Findings of the fuzzer ({len(report['findings'])}):")
+        for f in report["findings"][:TEXT_FAILURES]:
+            lines.append(f"  {clean(f['id'])}: rule {clean(f['rule'])} ({clean(f['level'])})")
+            lines.append(f"      expected {brief(f.get('expected'))}, got {brief(f.get('got'))}")
+    for note in report.get("notes", []):
+        lines.append("")
+        lines.append(f"note: {clean(note)}")
+    lines.append("")
+    lines.append(verdict_line(report))
+    return "\n".join(lines) + "\n"
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_reports(
+    report: dict[str, Any],
+    *,
+    json: str | os.PathLike[str] | None = None,
+    junit: str | os.PathLike[str] | None = None,
+    markdown: str | os.PathLike[str] | None = None,
+    html: str | os.PathLike[str] | None = None,
+    badge: str | os.PathLike[str] | None = None,
+    badge_endpoint: str | os.PathLike[str] | None = None,
+) -> None:
+    """Write each report asked for (a path), creating parent directories."""
+    renderers = {
+        "JSON": (json, render_json),
+        "JUnit XML": (junit, render_junit),
+        "Markdown": (markdown, render_markdown),
+        "HTML": (html, render_html),
+        "badge": (badge, render_badge_svg),
+        "badge endpoint": (badge_endpoint, _render_endpoint),
+    }
+    for label, (path, render) in renderers.items():
+        if path is None:
+            continue
+        p = Path(path)
+        # Lone surrogates (from JSON escapes in implementation output) become \udcXX escapes, still valid JSON.
+        data = render(report).encode("utf-8", "backslashreplace")
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        except OSError as err:
+            raise ReportError(f"cannot write the {label} report to {p}: {err.strerror or err}") from err
+
+
+def _render_endpoint(report: dict[str, Any]) -> str:
+    return render_json(badge_endpoint(report))
+
+
+__all__ = [
+    "REPORT_VERSION",
+    "ReportError",
+    "badge_endpoint",
+    "build_report",
+    "compare_reports",
+    "read_stream",
+    "render_badge_svg",
+    "render_compare",
+    "render_html",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "render_text",
+    "write_reports",
+]
