@@ -135,13 +135,14 @@ REFERENCE = Impl()
 
 
 def dumps(value: Any, **options: Any) -> str:
-    """JSON text of a parsed value with ``json.dumps`` options, long integer literals kept digit for digit."""
-    from reference._parse import BigNumber
+    """JSON text of a parsed value with ``json.dumps`` options, number literals the reader kept as text
+    (long integers, ``1E+2``, ``1e400``) written back as they came."""
+    from reference._parse import BigNumber, FloatLiteral
 
     marks: dict[str, str] = {}
 
     def swap(v: Any) -> Any:
-        if type(v) is BigNumber:
+        if type(v) in (BigNumber, FloatLiteral):
             key = f"\x00big{len(marks)}\x00"
             marks[key] = v.text
             return key

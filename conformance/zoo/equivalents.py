@@ -47,13 +47,11 @@ def _parent(pointer: str) -> str:
 
 
 def _other_pointers(result: ValidationResult) -> dict[str, Any]:
-    def one(i: Any) -> dict[str, str]:
-        return {"pointer": _parent(i.pointer), "message": i.message}
-
+    # Warnings keep their pointers: a warning is identified by where it is, an error only by the verdict.
     return {
         "valid": result.valid,
-        "errors": [one(e) for e in result.errors],
-        "warnings": [one(w) for w in result.warnings],
+        "errors": [{"pointer": _parent(e.pointer), "message": e.message} for e in result.errors],
+        "warnings": issues_json(result.warnings),
     }
 
 
@@ -89,7 +87,7 @@ equivalent(
 )
 equivalent(
     "eq-other-pointers",
-    "locates each error at the parent of the member at fault (pointers are evidence, not a criterion)",
+    "locates each error at the parent of the member at fault (error pointers are evidence, not a criterion)",
     phrase=_other_pointers,
 )
 equivalent(

@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from reference import Issue, schema
-from reference._parse import BigNumber, _big_int, decode, parse
+from reference import Issue, dumps, schema
+from reference._parse import BigNumber, FloatLiteral, _big_int, _float, decode, parse
 from reference._values import timestamp_fault
 
 from . import _docs
@@ -90,7 +90,10 @@ def _lenient_loads(data: bytes, *, last_wins: bool = False, constants: bool = Fa
         return float(name)
 
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=_big_int), []
+        value = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=constant, parse_int=_big_int, parse_float=_float
+        )
+        return value, []
     except (_Dup, ValueError, RecursionError):
         return parse(data)
 
@@ -144,7 +147,7 @@ def _trailing_commas(data: bytes) -> tuple[Any, list[Issue]]:
 
 
 def _integral_floats(kind: str, value: Any) -> Any:
-    if type(value) is float and math.isfinite(value) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
         return {k: _integral_floats(kind, v) for k, v in value.items()}
@@ -693,7 +696,7 @@ def _known_only(value: Any, node: dict[str, Any], root: dict[str, Any], top: boo
 
 def _drop_nested_unknown(kind: str, value: Any) -> str:
     root = schema(kind)
-    return json.dumps(_known_only(value, root, root, True), ensure_ascii=False)
+    return dumps(_known_only(value, root, root, True))
 
 
 _EXECUTION_DEFAULTS = {"attempt": 1, "max_attempts": 1, "timeout_seconds": 3600, "priority": 5, "cancellable": True}
@@ -703,13 +706,13 @@ def _inject_defaults(kind: str, value: Any) -> str:
     value = copy.copy(value)
     if kind == "job" and isinstance(value.get("execution"), dict):
         value["execution"] = {**_EXECUTION_DEFAULTS, **value["execution"]}
-    return json.dumps(value, ensure_ascii=False)
+    return dumps(value)
 
 
 def _through_double(value: Any) -> Any:
     if type(value) is int and abs(value) > 2**53:
         return float(value)
-    if type(value) is BigNumber:
+    if type(value) in (BigNumber, FloatLiteral):
         f = float(value.text)
         return f if math.isfinite(f) else None
     if isinstance(value, dict):
@@ -738,7 +741,7 @@ mutant(
     "writes integers beyond 2**53 in free-form data back through a double, losing digits",
     "roundtrip.preserve",
     Witness("roundtrip", "job", doc("job", {"/payload/data/inode": 12345678901234567891})),
-    writer=lambda kind, value: json.dumps(_through_double(value), ensure_ascii=False),
+    writer=lambda kind, value: dumps(_through_double(value)),
 )
 
 NAMES = frozenset(m.name for m in MUTANTS)
