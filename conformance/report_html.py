@@ -98,9 +98,9 @@ a{color:#0969da}
 .matrix>.cls small{display:block;font-weight:400;color:var(--muted);font-size:12px}
 .matrix>.tiles{display:flex;flex-wrap:wrap;gap:5px;padding:10px;border-top:1px solid var(--line)}
 .matrix>.cls:first-child,.matrix>.cls:first-child+.tiles{border-top:0}
-.tile{display:flex;flex-direction:column;justify-content:space-between;width:128px;min-height:50px;padding:4px 7px;
+.tile{display:flex;flex-direction:column;justify-content:space-between;width:136px;min-height:50px;padding:4px 7px;
 border-radius:5px;color:#fff;text-decoration:none;background:var(--c);font-size:12px;line-height:1.25}
-.tile .r{font-family:var(--mono);font-size:11.5px;overflow-wrap:anywhere}
+.tile .r{font-family:var(--mono);font-size:11.5px;overflow-wrap:break-word}
 .tile .k{font-weight:700;font-size:12px;opacity:.95}
 .tile.light{color:#1f2328}
 .tile.nc{background:repeating-linear-gradient(135deg,var(--c),var(--c) 6px,color-mix(in srgb,var(--c) 80%,#fff) 6px,
@@ -118,7 +118,6 @@ details.case>summary .id{font-family:var(--mono);font-weight:600;overflow-wrap:a
 details.case>summary .eg{color:var(--muted);font-size:13px;flex-basis:100%}
 details.case>summary .eg b{color:var(--fg);font-weight:600}
 .body{padding:0 12px 12px}
-.body h4{margin:12px 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.5px;color:var(--muted)}
 .body p{margin:6px 0}
 .cmp{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:0;white-space:pre-wrap;
@@ -132,6 +131,9 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td code{overflow-wrap:anywhere}
+table.rules code.rid{white-space:nowrap}
+h4{margin:12px 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.5px;color:var(--muted)}
+.none{color:var(--muted);font-style:italic}
 dl.manifest{display:grid;grid-template-columns:190px 1fr;gap:4px 16px;margin:0}
 dl.manifest dt{color:var(--muted)}
 dl.manifest dd{margin:0;overflow-wrap:anywhere}
@@ -248,9 +250,10 @@ def _matrix(report: dict[str, Any]) -> list[str]:
             nc = "" if counted(report, {"level": level}) else " nc"
             light = " light" if w == "skip" else ""
             tip = f"{rule_id} ({level}): " + ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+            name = text(short).replace(".", ".<wbr>")  # break long ids between segments
             out.append(
                 f'<a class="tile{light}{nc}" style="--c:{COLOURS[w]}" href="#{attr(_anchor("rule-", rule_id))}" '
-                f'title="{attr(tip)}"><span class="r">{text(short)}</span><span class="k">{text(label)}</span></a>'
+                f'title="{attr(tip)}"><span class="r">{name}</span><span class="k">{text(label)}</span></a>'
             )
         out.append("</div>")
     out.append("</div></section>")
@@ -294,7 +297,13 @@ def _pretty(value: Any) -> str:
         return repr(value)
 
 
-def _card(report: dict[str, Any], item: dict[str, Any], index: int, anchor: str, is_open: bool) -> list[str]:
+def _got(item: dict[str, Any]) -> str:
+    if item.get("got") is None:
+        return f'<span class="none">nothing: no verdict ({text(item.get("outcome", "fail"))})</span>'
+    return text(_pretty(item["got"]))
+
+
+def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bool, meta: str = "") -> list[str]:
     outcome = item.get("outcome", "fail")
     level_note = "" if counted(report, item) else f" · not counted at level {report['level']}"
     out = [
@@ -308,10 +317,12 @@ def _card(report: dict[str, Any], item: dict[str, Any], index: int, anchor: str,
     ]
     if item.get("description"):
         out.append(f"<p>{text(item['description'])}</p>")
+    if meta:
+        out.append(f'<p class="lvl">{meta}</p>')
     out.append(
         '<div class="cmp"><div><h4>expected</h4>'
         f'<pre class="exp">{text(_pretty(item.get("expected")))}</pre></div><div><h4>got</h4>'
-        f'<pre class="got">{text(_pretty(item.get("got")))}</pre></div></div>'
+        f'<pre class="got">{_got(item)}</pre></div></div>'
     )
     if item.get("message"):
         out.append(_pre(item["message"], STDERR_LIMIT, "message"))
@@ -328,7 +339,7 @@ def _failures(report: dict[str, Any]) -> list[str]:
     if not bad:
         return [*out, '<p class="empty">None: every case run passed.</p></section>']
     for i, r in enumerate(bad[:MAX_CARDS]):
-        out += _card(report, r, i, f"case-{i}", i < OPEN_CARDS)
+        out += _card(report, r, f"case-{i}", i < OPEN_CARDS)
     if len(bad) > MAX_CARDS:
         out.append(f"<p>… and {len(bad) - MAX_CARDS} more failures, listed under <a href='#cases'>All cases</a>.</p>")
     out.append("</section>")
@@ -344,12 +355,10 @@ def _findings(report: dict[str, Any]) -> list[str]:
         fuzz = report.get("fuzz")
         return [*out, f'<p class="empty">{"None." if fuzz else "The fuzzer was not run."}</p></section>']
     for i, f in enumerate(report["findings"][:MAX_CARDS]):
-        out += _card(report, f, i, f"finding-{i}", i < OPEN_CARDS)
-        sizes = ", ".join(
+        meta = ", ".join(
             f"{k.replace('_', ' ')} {text(f[k])}" for k in ("size", "original_size", "examples", "seed") if k in f
         )
-        if sizes:
-            out.insert(len(out) - 1, f'<div class="body"><p class="lvl">{sizes}</p></div>')
+        out += _card(report, f, f"finding-{i}", i < OPEN_CARDS, meta)
     out.append("</section>")
     return out
 
@@ -358,21 +367,27 @@ def _rules(report: dict[str, Any]) -> list[str]:
     table = report.get("rules") or {}
     out = [
         f'<section id="rules"><h2>Rules <small>{len(table)} rules exercised</small></h2>',
-        "<table><thead><tr><th>rule</th><th>level</th><th>classes</th><th>statement</th>"
+        '<table class="rules"><thead><tr><th>rule</th><th>worst</th><th>level</th><th>classes</th><th>statement</th>'
         + "".join(f'<th class="num">{o}</th>' for o in OUTCOMES)
         + '<th class="num">findings</th></tr></thead><tbody>',
     ]
     for rule_id, e in table.items():
         counts = e["counts"]
         out.append(
-            f'<tr id="{attr(_anchor("rule-", rule_id))}"><td>{_pill(e["worst"])} <code>{text(rule_id)}</code></td>'
-            f"<td>{text(e['level'])}</td><td>{text(', '.join(e.get('classes') or [e['class']]))}</td>"
-            f"<td>{text(e.get('statement', ''))}</td>"
+            f'<tr id="{attr(_anchor("rule-", rule_id))}"><td><code class="rid">{text(rule_id)}</code></td>'
+            f"<td>{_pill(e['worst'])}</td><td>{text(e['level'])}</td>"
+            f"<td>{text(', '.join(e.get('classes') or [e['class']]))}</td>"
+            f"<td>{_code_spans(text(e.get('statement', '')))}</td>"
             + "".join(f'<td class="num">{counts.get(o, 0) or ""}</td>' for o in OUTCOMES)
             + f'<td class="num">{e.get("findings") or ""}</td></tr>'
         )
     out.append("</tbody></table></section>")
     return out
+
+
+def _code_spans(escaped: str) -> str:
+    """Backticked words of a rule statement (already escaped) as ``<code>``."""
+    return re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped)
 
 
 def _all_cases(report: dict[str, Any]) -> list[str]:

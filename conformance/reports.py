@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from reference import LEVELS
+
 from .corpus import Case, CorpusError, digest, load_corpus
 from .model import OUTCOMES
 from .report_badge import badge_endpoint, render_badge_svg
@@ -181,6 +183,7 @@ def build_report(
 
 def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
     _require(rec, _RESULT_KEYS, n, "result")
+    _check_level(rec, n, "result")
     if rec["outcome"] not in OUTCOMES:
         raise ReportError(
             f"record {n} (result {rec['id']!r}): outcome {rec['outcome']!r} is not one of {', '.join(OUTCOMES)}"
@@ -205,6 +208,7 @@ def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
 
 def _finding_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
     _require(rec, _FINDING_KEYS, n, "finding")
+    _check_level(rec, n, "finding")
     item = {k: v for k, v in rec.items() if k != "type"}
     item.setdefault("kind", "job")
     item.setdefault("message", "")
@@ -216,6 +220,13 @@ def _require(rec: dict[str, Any], keys: tuple[str, ...], n: int, what: str) -> N
     if missing:
         label = f"{what} {rec['id']!r}" if isinstance(rec.get("id"), str) else what
         raise ReportError(f"record {n} ({label}): {', '.join(repr(k) for k in missing)} missing or not a string")
+
+
+def _check_level(rec: dict[str, Any], n: int, what: str) -> None:
+    if rec["level"] not in LEVELS:
+        raise ReportError(
+            f"record {n} ({what} {rec['id']!r}): level {rec['level']!r} is not one of {', '.join(LEVELS)}"
+        )
 
 
 def _attach_documents(
