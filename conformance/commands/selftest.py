@@ -1,0 +1,175 @@
+"""``vmjob selftest``: the suite's power, measured: the mutation score over the mutant zoo.
+
+Every mutant and every equivalent variant of ``conformance.zoo`` is certified through the real persistent
+transport (``python -m conformance.zoo NAME``); the score says how many mutants the corpus catches, how
+many the fuzzer catches alone (corpus switched off) and how many equivalents raise a false alarm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..cli import UsageError
+from ..zoo import VARIANTS, Variant
+from ..zoo.score import DEFAULT_FUZZ_BUDGET, DEFAULT_SEED, Score, score_member, totals
+
+_NAME_WIDTH = 32
+_LEVEL_WIDTH = 12
+_CORPUS_WIDTH = 46
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "selftest",
+        help="measure the suite's power: the mutation score over the mutant zoo",
+        description="Certify every implementation of the mutant zoo, and its equivalent variants, through "
+        "the persistent transport; print per member whether the corpus and the fuzzer (alone) catch it, then "
+        "the mutation score. Exit 0 when it meets the targets (100%% caught by the corpus, 100%% by fuzzing "
+        "alone, no false alarm), 1 otherwise.",
+    )
+    p.add_argument(
+        "--fuzz-budget",
+        type=int,
+        default=DEFAULT_FUZZ_BUDGET,
+        metavar="N",
+        help=f"fuzz examples per member, corpus switched off (default: {DEFAULT_FUZZ_BUDGET})",
+    )
+    p.add_argument("--corpus-only", action="store_true", help="score the corpus alone (fast; what CI runs)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"fuzz seed (default: {DEFAULT_SEED})")
+    p.add_argument("--json", metavar="FILE", help="also write the per-member scores and the totals as JSON")
+    p.add_argument("--only", action="append", default=[], metavar="NAME", help="score only this member (repeatable)")
+    p.add_argument("--corpus", metavar="DIR", help="another corpus directory (default: the shipped corpus)")
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="drive the members in-process instead of through the persistent transport (faster, same verdicts)",
+    )
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="members scored at once (default: 2)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default: 10)")
+    p.set_defaults(func=run)
+
+
+def _members(only: list[str]) -> list[Variant]:
+    unknown = [n for n in only if n not in VARIANTS]
+    if unknown:
+        raise UsageError(
+            f"--only {unknown[0]!r} is not in the zoo; `python -m conformance.zoo --list` lists its members"
+        )
+    return [VARIANTS[n] for n in only] if only else list(VARIANTS.values())
+
+
+def _rules(rules: tuple[str, ...], limit: int = 2) -> str:
+    shown = ", ".join(rules[:limit])
+    return shown + (f" +{len(rules) - limit}" if len(rules) > limit else "")
+
+
+def _corpus_cell(s: Score) -> str:
+    if s.corpus_flagged is None:
+        return "-"
+    if s.equivalent:
+        return f"FALSE ALARM: {_rules(s.corpus_rules)}" if s.corpus_flagged else "no false alarm"
+    return f"yes: {_rules(s.corpus_rules)}" if s.corpus_flagged else "NO"
+
+
+def _fuzz_cell(s: Score, budget: int) -> str:
+    if s.fuzz_flagged is None:
+        return "-"
+    if s.equivalent:
+        return f"FALSE ALARM: {s.fuzz_rule} after {s.fuzz_examples}" if s.fuzz_flagged else "no false alarm"
+    if s.fuzz_flagged:
+        return f"yes, {s.fuzz_examples} cases: {s.fuzz_rule}"
+    return f"NO (within {budget} cases)"
+
+
+def _row(s: Score, budget: int) -> str:
+    line = f"{s.name:<{_NAME_WIDTH}} {s.level:<{_LEVEL_WIDTH}} {_corpus_cell(s):<{_CORPUS_WIDTH}} "
+    line += _fuzz_cell(s, budget)
+    for problem in s.problems:
+        line += f"\n{'':<{_NAME_WIDTH}} problem: {problem}"
+    return line.rstrip()
+
+
+def _header(title: str) -> str:
+    return f"{title:<{_NAME_WIDTH}} {'LEVEL':<{_LEVEL_WIDTH}} {'CORPUS':<{_CORPUS_WIDTH}} FUZZ ALONE"
+
+
+def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
+    for s in scores:
+        v = VARIANTS[s.name]
+        if s.equivalent or v.witness is None:
+            continue
+        gaps = []
+        if s.corpus_flagged is False:
+            gaps.append("the corpus")
+        if fuzz_ran and s.fuzz_flagged is False:
+            gaps.append("the fuzzer")
+        if gaps:
+            w = v.witness
+            what = (
+                f"match required={list(w.required)} available={list(w.available)}"
+                if w.mode == "match"
+                else f"{w.mode} {w.kind} {w.data[:160].decode('utf-8', 'backslashreplace')}"
+            )
+            yield f"survivor {s.name} ({' and '.join(gaps)}): rule {', '.join(v.breaks)}; caught by e.g. {what}"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.fuzz_budget < 0:
+        raise UsageError(f"--fuzz-budget={args.fuzz_budget} must be 0 or more")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs={args.jobs} must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout={args.timeout} must be more than 0")
+    corpus = Path(args.corpus) if args.corpus else None
+    if corpus is not None and not corpus.is_dir():
+        raise UsageError(f"--corpus {args.corpus!r} is not a directory")
+    members = _members(args.only)
+    budget = 0 if args.corpus_only else args.fuzz_budget
+    transport = "python" if args.in_process else "cmd"
+    cases = None
+    if args.in_process:
+        from ..corpus import load_corpus
+
+        cases = load_corpus(corpus)
+
+    def one(v: Variant) -> Score:
+        return score_member(
+            v, transport=transport, cases=cases, corpus=corpus, fuzz_budget=budget, seed=args.seed,
+            timeout=args.timeout,
+        )  # fmt: skip
+
+    scores: list[Score] = []
+    print(_header("MUTANT"))
+    printed_equivalent_header = False
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for s in pool.map(one, members):
+            if s.equivalent and not printed_equivalent_header:
+                print("\n" + _header("EQUIVALENT"))
+                printed_equivalent_header = True
+            print(_row(s, budget), flush=True)
+            scores.append(s)
+    total = totals(scores, fuzz_ran=budget > 0)
+    print()
+    for note in _survivor_notes(scores, budget > 0):
+        print(note)
+    print(total.line())
+    if args.json:
+        body = {
+            "fuzz_budget": budget,
+            "seed": args.seed,
+            "transport": transport,
+            "members": [{**VARIANTS[s.name].to_json(), **s.to_json()} for s in scores],
+            "totals": total.to_json(),
+        }
+        try:
+            Path(args.json).write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"cannot write --json {args.json!r}: {err.strerror or err}") from err
+    sys.stdout.flush()
+    return 0 if total.met else 1
