@@ -67,7 +67,8 @@ def brief(value: Any, limit: int = 160) -> str:
         if isinstance(value.get("valid"), bool):
             parts.append("valid" if value["valid"] else "invalid")
             if value.get("pointer") is not None:
-                parts.append(f"at {value['pointer'] or '/'}")
+                pointer = value["pointer"]
+                parts.append(f"at {pointer}" if pointer else "at the root")  # "/" is another pointer
             if value.get("warnings"):
                 parts.append(f"warnings {_short_json(value['warnings'])}")
         elif isinstance(value.get("ok"), bool):

@@ -1,0 +1,210 @@
+"""Text, JUnit XML, Markdown and badge: each says the verdict, lists the failures, survives hostile content."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from report_streams import CASES, HOSTILE, always_valid, make_records
+
+from conformance.reports import (
+    ReportError,
+    badge_endpoint,
+    build_report,
+    render_badge_svg,
+    render_junit,
+    render_markdown,
+    render_text,
+    write_reports,
+)
+
+# Characters XML 1.0 forbids (besides the lone surrogates that UTF-8 cannot even encode).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def report_of(**options: Any) -> dict[str, Any]:
+    return build_report(make_records(**options), options.pop("level", "required"), cases=CASES)
+
+
+@pytest.fixture(scope="module")
+def bad() -> dict[str, Any]:
+    return report_of(fn=always_valid, faults=True, hostile=True, findings=True)
+
+
+@pytest.fixture(scope="module")
+def good() -> dict[str, Any]:
+    return report_of()
+
+
+# --- text --------------------------------------------------------------------------------------------
+
+
+def test_text_ends_with_the_verdict(good: dict[str, Any], bad: dict[str, Any]) -> None:
+    assert render_text(good).splitlines()[-1] == "CONFORMANT at level required"
+    assert render_text(bad).splitlines()[-1] == "NOT CONFORMANT at level required (11 blocking)"
+
+
+def test_text_lists_counts_and_the_first_failures_with_expected_and_got(bad: dict[str, Any]) -> None:
+    text = render_text(bad)
+    assert "13 cases: 1 pass, 7 fail, 1 skip, 1 timeout, 1 crash, 1 errored, 1 not-run" in text
+    assert re.search(r"^core +1 +7 +0 +1 +1 +1 +1$", text, re.M)
+    assert "  core.version.two: fail — rule core.version (required)\n" in text
+    assert "      expected invalid at /version, got valid\n" in text
+    assert "Failures (11, first 10):" in text
+    assert "Findings of the fuzzer (1):\n  fuzz-0001: rule core.execution.priority (required)" in text
+
+
+def test_text_never_carries_terminal_control_characters(bad: dict[str, Any]) -> None:
+    text = render_text(bad)
+    assert "\x1b" not in text and "\x00" not in text
+    assert "\\x1b[31m" in text
+
+
+def test_text_marks_failures_that_do_not_count() -> None:
+    text = render_text(report_of(fn=always_valid))
+    assert "rule core.operation.charset (recommended, not counted at level required)" in text
+
+
+# --- JUnit -------------------------------------------------------------------------------------------
+
+
+def junit(report: dict[str, Any]) -> ET.Element:
+    xml = render_junit(report)
+    assert not XML_FORBIDDEN.search(xml)
+    return ET.fromstring(xml.encode("utf-8"))
+
+
+def test_junit_has_one_testcase_per_case_and_per_finding_named_by_id(bad: dict[str, Any]) -> None:
+    root = junit(bad)
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == len(bad["results"]) + len(bad["findings"])
+    names = [c.get("name") for c in cases]
+    assert names[: len(CASES)] == [c.id for c in CASES]
+    assert names[-1] == "finding fuzz-0001"
+    by_name = {c.get("name"): c for c in cases}
+    assert by_name["core.version.two"].get("classname") == "core.core.version"
+
+
+def test_junit_elements_follow_the_outcomes(bad: dict[str, Any]) -> None:
+    by_name = {c.get("name"): c for c in junit(bad).iter("testcase")}
+    failure = by_name["core.version.two"].find("failure")
+    assert failure is not None and failure.get("message") == "expected invalid at /version, got valid"
+    assert "document:\n{" in (failure.text or "")
+    for outcome in ("timeout", "crash", "errored", "not-run"):
+        error = by_name[f"core.kind.{outcome}"].find("error")
+        assert error is not None and error.get("type") == outcome
+    assert by_name["core.kind.crash"].findtext("system-err") == "Segmentation fault"
+    assert by_name["worker.skip"].find("skipped") is not None
+    # A failure on a rule not counted at the level is reported, as skipped, so the XML agrees with the verdict.
+    charset = by_name["core.operation.charset.upper"].find("skipped")
+    assert charset is not None and "not counted at level required" in (charset.get("message") or "")
+    assert by_name["core.version.valid"].find("*") is None
+
+
+def test_junit_totals_agree_with_the_testcases(bad: dict[str, Any]) -> None:
+    suite = junit(bad).find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert suite.get("tests") == str(len(cases))
+    assert (
+        suite.get("failures") == str(sum(c.find("failure") is not None for c in cases)) == "7"
+    )  # 6 counted fails and the finding
+    assert suite.get("errors") == str(sum(c.find("error") is not None for c in cases)) == "4"
+    assert suite.get("skipped") == str(sum(c.find("skipped") is not None for c in cases)) == "2"
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["conformant"] == "false" and props["corpus_digest"] == bad["corpus_digest"]
+
+
+def test_junit_stays_valid_xml_whatever_the_content(bad: dict[str, Any]) -> None:
+    by_name = {c.get("name"): c for c in junit(bad).iter("testcase")}
+    hostile = next(n for n in by_name if n and n.startswith("core.hostile"))
+    assert hostile == "core.hostile</script><script>alert(1)</script>\"'&<b>bold</b>\\x00\\x07\\x1b[31m\\ud800\\ufffe"
+    assert "</script>" in (by_name[hostile].findtext("system-err") or "")
+
+
+def test_a_conformant_run_has_no_failure_or_error_elements(good: dict[str, Any]) -> None:
+    root = junit(good)
+    assert root.find(".//failure") is None and root.find(".//error") is None
+
+
+# --- Markdown ----------------------------------------------------------------------------------------
+
+
+def test_markdown_starts_with_the_verdict_and_tabulates_classes(good: dict[str, Any], bad: dict[str, Any]) -> None:
+    assert render_markdown(good).startswith("## ✅ vmjob: CONFORMANT at level required\n")
+    md = render_markdown(bad)
+    assert md.startswith("## ❌ vmjob: NOT CONFORMANT at level required (11 blocking)\n")
+    assert "| class | pass | fail | skip | timeout | crash | errored | not-run |" in md
+    assert "| core | 1 | 7 | 0 | 1 | 1 | 1 | 1 |" in md
+    assert "| `core.version.two` | fail | `core.version` | required | invalid at /version | valid |" in md
+
+
+def test_markdown_tables_keep_their_columns_whatever_the_content(bad: dict[str, Any]) -> None:
+    md = render_markdown(bad)
+    for table in re.findall(r"(?:^\|.*\|\n)+", md, re.M):
+        rows = table.splitlines()
+        widths = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+        assert len(widths) == 1, rows
+    outside_code = re.sub(r"(`+).*?\1", "", md)
+    assert "<" not in outside_code and "\x00" not in md
+
+
+def test_markdown_shows_findings_with_their_minimal_document(bad: dict[str, Any]) -> None:
+    md = render_markdown(bad)
+    assert "### Findings of the fuzzer (1)" in md
+    assert '  ```json\n  {"execution":{"priority":0}}\n  ```' in md
+
+
+# --- badge -------------------------------------------------------------------------------------------
+
+
+def test_badge_endpoint_is_what_shields_io_reads(good: dict[str, Any], bad: dict[str, Any]) -> None:
+    assert badge_endpoint(good) == {
+        "schemaVersion": 1,
+        "label": "vmjob required",
+        "message": "conformant 6/6",
+        "color": "brightgreen",
+    }
+    assert badge_endpoint(bad)["message"] == "not conformant 1/12"
+    assert badge_endpoint(bad)["color"] == "red"
+    assert badge_endpoint(report_of(finished=False))["color"] == "lightgrey"
+
+
+def test_badge_svg_is_valid_svg_with_the_verdict(good: dict[str, Any], bad: dict[str, Any]) -> None:
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    for report, message, fill in ((good, "conformant 6/6", "#4c1"), (bad, "not conformant 1/12", "#e05d44")):
+        svg = ET.fromstring(render_badge_svg(report))
+        texts = [t.text for t in svg.findall(".//s:text", ns)]
+        assert texts == ["vmjob required", "vmjob required", message, message]
+        assert fill in [r.get("fill") for r in svg.findall(".//s:rect", ns)]
+        assert int(svg.get("width") or 0) > 100
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def test_write_reports_creates_parent_directories_and_every_file(tmp_path: Path, bad: dict[str, Any]) -> None:
+    paths = {k: tmp_path / "out" / k / f"report.{k}" for k in ("json", "junit", "markdown", "html", "badge")}
+    write_reports(bad, badge_endpoint=tmp_path / "endpoint.json", **paths)  # type: ignore[arg-type]
+    assert json.loads(paths["json"].read_text()) == json.loads(json.dumps(bad))
+    ET.fromstring(paths["junit"].read_bytes())
+    assert json.loads((tmp_path / "endpoint.json").read_text())["schemaVersion"] == 1
+    assert all(p.stat().st_size > 0 for p in paths.values())
+
+
+def test_the_json_report_keeps_lone_surrogates_as_json_escapes(tmp_path: Path, bad: dict[str, Any]) -> None:
+    write_reports(bad, json=tmp_path / "r.json")
+    data = (tmp_path / "r.json").read_bytes()
+    data.decode("utf-8")  # valid UTF-8 on disk
+    ids = [r["id"] for r in json.loads(data)["results"]]
+    assert "core.hostile" + HOSTILE in ids
+
+
+def test_an_unwritable_path_is_a_report_error_naming_it(tmp_path: Path, good: dict[str, Any]) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ReportError, match=r"cannot write the HTML report to .*file/sub/r\.html: "):
+        write_reports(good, html=tmp_path / "file" / "sub" / "r.html")
