@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError
+from ..corpus import CorpusError, default_root, load_corpus
 from ..zoo import VARIANTS, Variant
 from ..zoo.score import DEFAULT_FUZZ_BUDGET, DEFAULT_SEED, Score, score_member, totals
 
@@ -132,11 +133,11 @@ def run(args: argparse.Namespace) -> int:
     members = _members(args.only)
     budget = 0 if args.corpus_only else args.fuzz_budget
     transport = "python" if args.in_process else "cmd"
-    cases = None
-    if args.in_process:
-        from ..corpus import load_corpus
-
-        cases = load_corpus(corpus)
+    try:
+        corpus = corpus or default_root()
+        cases = load_corpus(corpus)  # read once up front, so a broken corpus is one clear error
+    except (CorpusError, OSError, ImportError) as err:
+        raise UsageError(f"cannot read the corpus ({args.corpus or 'the shipped corpus'}): {err}") from err
 
     def one(v: Variant) -> Score:
         return score_member(

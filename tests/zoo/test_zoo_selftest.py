@@ -81,3 +81,16 @@ def test_selftest_rejects_an_unknown_member_cleanly() -> None:
     done = _selftest("--corpus-only", "--only", "no-such")
     assert done.returncode == 2
     assert "--only 'no-such' is not in the zoo" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_selftest_rejects_a_corpus_that_is_not_a_directory(tmp_path: Path) -> None:
+    done = _selftest("--corpus-only", "--corpus", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert "is not a directory" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_selftest_rejects_a_malformed_corpus_file_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    done = _selftest("--corpus-only", "--corpus", str(tmp_path))
+    assert done.returncode == 2
+    assert "bad.json" in done.stderr and "Traceback" not in done.stderr
