@@ -53,6 +53,9 @@ class Implementation(ABC):
     """An implementation under test, driven through one transport."""
 
     info: ImplInfo | None = None
+    #: Whether replies can carry warnings (one-shot's exit status cannot): cases that expect a warning are
+    #: judged on their verdict alone and recorded as skipped when it cannot.
+    reports_warnings: bool = True
 
     @abstractmethod
     def start(self) -> ImplInfo: ...

@@ -32,6 +32,8 @@ def _bounded(data: bytes) -> str:
 
 
 class OneShot(Implementation):
+    reports_warnings = False
+
     def __init__(self, command: str, options: TransportOptions | None = None) -> None:
         self.command = command
         self.options = options or TransportOptions()

@@ -105,6 +105,9 @@ class Persistent(Implementation):
         self._proc: subprocess.Popen[bytes] | None = None
         self._seq = 0
         self._gone: str | None = None
+        #: Set when the child died or hung: it is restarted before the next request is sent.
+        self._broken: str | None = None
+        self._started = False
 
     # -- process ------------------------------------------------------------------------------------------
     def _spawn(self) -> None:
@@ -301,10 +304,12 @@ class Persistent(Implementation):
 
     def start(self) -> ImplInfo:
         self.info = self._handshake()
+        self._started = True
         return self.info
 
     def _restart(self, why: str, count: bool = True) -> None:
         """Kill and start again with ``start`` replayed; past the budget, the implementation is gone."""
+        self._broken = None
         self._kill()
         self._keep_stderr()
         while True:
@@ -326,8 +331,10 @@ class Persistent(Implementation):
         """Replies in request order, with up to ``window`` requests in flight."""
         if self._gone:
             raise ImplementationGone(self._gone)
-        if self._proc is None:
+        if not self._started:
             raise TransportError("the implementation is not started; call start() first")
+        if self._broken:
+            self._restart(self._broken)
         source = iter(requests)
         pending: deque[_Request] = deque()
         resend: deque[_Request] = deque()
@@ -408,12 +415,14 @@ class Persistent(Implementation):
                         message=f"a reply line longer than {MAX_LINE:,} bytes; it begins {excerpt(line)}",
                         stderr=stderr,
                     )
-                yield reply
                 resend.extendleft(reversed(rest))
-                self._restart(f"then {reply.message}")
+                # Restarted before anything else is sent (here, or at the next request if the caller stops).
+                self._broken = f"then {reply.message}"
+                yield reply
+                self._restart(self._broken)
                 since = time.monotonic()
         finally:
-            if pending and self._proc is not None and not self._gone:
+            if pending and self._proc is not None and not self._gone and not self._broken:
                 # The caller stopped early: replies still in flight would answer the next request.
                 try:
                     self._restart("could not be restarted to drop replies nobody waits for", count=False)

@@ -1,0 +1,207 @@
+"""``vmjob certify (--cmd | --one-shot | --url | --python) TARGET``: run the corpus against an implementation.
+
+Exit status 0 conformant, 1 not conformant, 2 usage or harness error (cannot start, wrong protocol, missing
+corpus), each with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib.util
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from reference import CLASSES, KINDS, LEVELS, RULES
+
+from ..cli import UsageError
+from ..corpus import CorpusError, default_root
+from ..runner import ResultsStream, RunConfig, Runner, count_selected
+from ..transports import TransportError, TransportOptions, open_implementation
+
+TRANSPORT_OPTIONS = (("cmd", "--cmd"), ("one-shot", "--one-shot"), ("url", "--url"), ("python", "--python"))
+REPORT_OPTIONS = ("json", "junit", "markdown", "html", "badge", "badge_endpoint")
+
+
+def add_target_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
+    group.add_argument("--one-shot", metavar="COMMAND", help="one process per document; {kind} is replaced")
+    group.add_argument("--url", metavar="URL", help="an HTTP service; documents are POSTed; {kind} is replaced")
+    group.add_argument("--python", metavar="MODULE:FUNCTION", help="an in-process function(kind, text)")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "certify",
+        help="run the conformance corpus against an implementation",
+        description="Run the corpus against an implementation and give a rule-by-rule verdict. Exit 0 "
+        "conformant, 1 not conformant, 2 usage or harness error.",
+    )
+    add_target_options(p)
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for one reply (default 5)")
+    p.add_argument("--start-timeout", type=float, default=None, help="seconds to wait for 'start' (default 10)")
+    p.add_argument("--max-restarts", type=int, default=5, help="restarts after crashes or hangs (default 5)")
+    p.add_argument("--window", type=int, default=64, help="requests in flight at once with --cmd (default 64)")
+    p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
+    p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
+    p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
+    p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
+    p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
+    p.add_argument("--rule", dest="rules", action="append", default=[], metavar="RULE", help="a rule id or prefix")
+    p.add_argument("--max-fail", type=int, default=None, metavar="N", help="stop after N failures")
+    p.add_argument("--seed", type=int, default=None, help="the fuzzer's seed (recorded in the report)")
+    p.add_argument("--fuzz", type=int, default=0, metavar="N", help="also fuzz with N generated documents")
+    p.add_argument("--corpus", metavar="DIR", help="a corpus directory (default: the installed corpus)")
+    p.add_argument("--results", metavar="FILE", default="vmjob-results/results.jsonl", help="the results stream")
+    for name in REPORT_OPTIONS:
+        p.add_argument(f"--{name.replace('_', '-')}", dest=f"report_{name}", metavar="FILE", help=f"write {name}")
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
+    p.set_defaults(func=run)
+
+
+def target(args: argparse.Namespace) -> tuple[str, str]:
+    for name, _ in TRANSPORT_OPTIONS:
+        value = getattr(args, name.replace("-", "_"))
+        if value is not None:
+            if not value.strip():
+                raise UsageError(f"--{name}: the target is empty")
+            return name, value
+    raise UsageError("one of --cmd, --one-shot, --url, --python is required")
+
+
+def options(args: argparse.Namespace) -> TransportOptions:
+    headers = []
+    for h in args.header:
+        name, sep, value = h.partition(":")
+        if not sep or not name.strip() or " " in name.strip():
+            raise UsageError(f"--header {h!r}: expected 'Name: value'")
+        headers.append((name.strip(), value.strip()))
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout={args.timeout} must be > 0")
+    if args.start_timeout is not None and not args.start_timeout > 0:
+        raise UsageError(f"--start-timeout={args.start_timeout} must be > 0")
+    if args.window < 1:
+        raise UsageError(f"--window={args.window} must be >= 1")
+    if args.max_restarts < 0:
+        raise UsageError(f"--max-restarts={args.max_restarts} must be >= 0")
+    return TransportOptions(
+        timeout=args.timeout,
+        start_timeout=args.start_timeout,
+        max_restarts=args.max_restarts,
+        window=args.window,
+        headers=tuple(headers),
+        wrap=args.wrap,
+    )
+
+
+def check_rules(rules: list[str]) -> None:
+    for r in rules:
+        if not any(rid == r or rid.startswith(r + ".") for rid in RULES):
+            near = difflib.get_close_matches(r, list(RULES), n=3)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise UsageError(f"--rule {r!r}: no rule has that id or prefix{hint}")
+
+
+def config(args: argparse.Namespace, transport: str, tgt: str) -> RunConfig:
+    check_rules(args.rules)
+    if args.max_fail is not None and args.max_fail < 1:
+        raise UsageError(f"--max-fail={args.max_fail} must be >= 1")
+    if args.fuzz < 0:
+        raise UsageError(f"--fuzz={args.fuzz} must be >= 0")
+    if args.fuzz and importlib.util.find_spec("conformance.fuzz.differential") is None:
+        raise UsageError("--fuzz: the fuzzer (conformance.fuzz.differential) is not installed in this build")
+    if args.corpus is not None:
+        root = Path(args.corpus)
+        if not root.is_dir():
+            raise UsageError(f"--corpus {args.corpus!r}: no such directory")
+    else:
+        root = default_root()
+    return RunConfig(
+        level=args.level,
+        kinds=tuple(args.kinds),
+        classes=tuple(args.classes),
+        rules=tuple(args.rules),
+        max_fail=args.max_fail,
+        seed=args.seed if args.seed is not None else random.randrange(2**32),
+        fuzz=args.fuzz,
+        timeout=args.timeout,
+        corpus=root,
+        transport={"kind": transport, "target": tgt},
+    )
+
+
+def _reports() -> Any:
+    try:
+        from .. import reports
+    except ImportError:  # the report renderers are a separate part of the suite
+        return None
+    return reports
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    if quiet:
+        return None
+    try:
+        from ..progress import Progress
+    except ImportError:
+        return None
+    return Progress(total, stream=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    transport, tgt = target(args)
+    cfg = config(args, transport, tgt)
+    try:
+        total = count_selected(cfg)
+    except CorpusError as err:
+        raise UsageError(f"the corpus cannot be read: {err}") from err
+    if total == 0:
+        raise UsageError(f"no corpus case matches the filters in {cfg.corpus}")
+    wanted = {n: getattr(args, f"report_{n}") for n in REPORT_OPTIONS if getattr(args, f"report_{n}")}
+    reports = _reports()
+    if wanted and reports is None:
+        raise UsageError("report files were asked for, but the report renderers (conformance.reports) are missing")
+    try:
+        impl = open_implementation(transport, tgt, options(args))
+        impl.start()
+    except TransportError as err:
+        raise UsageError(str(err)) from err
+    results = Path(args.results)
+    try:
+        stream = ResultsStream(results)
+    except OSError as err:
+        impl.close()
+        raise UsageError(f"--results {args.results!r}: cannot write: {err.strerror or err}") from err
+    progress = _progress(total, args.quiet)
+    try:
+        summary = Runner(impl, cfg, stream, progress.update if progress else None).run()
+    finally:
+        if progress is not None:
+            progress.close()
+        stream.close()
+        impl.close()
+    conformant = bool(summary["conformant"])
+    if reports is not None:
+        try:
+            report = reports.build_report(reports.read_stream(results), cfg.level)
+            if wanted:
+                reports.write_reports(report, **wanted)
+        except reports.ReportError as err:
+            raise UsageError(str(err)) from err
+        conformant = bool(report["conformant"])
+        if not args.quiet:
+            print(reports.render_text(report))
+    elif not args.quiet:
+        print(text_summary(summary, impl))
+    return 0 if conformant else 1
+
+
+def text_summary(summary: dict[str, Any], impl: Any) -> str:
+    """A minimal terminal summary, used only when the report renderers are not installed."""
+    info = impl.info
+    counts = ", ".join(f"{n} {o}" for o, n in summary["outcomes"].items() if n)
+    verdict = "CONFORMANT" if summary["conformant"] else "NOT CONFORMANT"
+    return f"{info.name} {info.version}: {verdict} at level {summary['level']} ({counts})"

@@ -1,0 +1,283 @@
+"""The runner: the corpus (and the fuzzer) against one implementation, streamed to a results file.
+
+Memory stays flat however large the corpus: cases are read file by file, at most a window of them is in
+flight, and every result goes to disk as soon as it is known (one JSON line, flushed), so a run killed
+halfway loses nothing already done. The verdict is computed from the stream, not from memory.
+
+Validate cases go first, pipelined through ``validate_many``; match and roundtrip cases follow, one by one.
+Cases outside the implementation's claim are ``skip`` with the reason; once ``--max-fail`` is reached or the
+restart budget is spent, every remaining case is ``not-run`` with the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .corpus import Case, digest, iter_cases, select
+from .evaluate import evaluate
+from .model import ImplInfo, Reply
+from .summary import summarize
+from .transports.base import Implementation, ImplementationGone
+
+#: Documents larger than this are not copied into non-passing results (the report finds them by id).
+DOCUMENT_IN_RECORD = 64 * 1024
+STDERR_IN_RECORD = 4 * 1024
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    level: str = "required"
+    kinds: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    max_fail: int | None = None
+    seed: int | None = None
+    fuzz: int = 0
+    timeout: float = 5.0
+    corpus: Path | None = None
+    #: How the implementation is reached, for the header (``{"kind": "cmd", "target": "..."}``).
+    transport: dict[str, Any] = field(default_factory=dict)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class ResultsStream:
+    """The JSON Lines results file, one flushed line per record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh: IO[str] = path.open("w", encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def read_records(path: Path, kind: str) -> Iterator[dict[str, Any]]:
+    """The records of one type, read back one line at a time (the summary never holds the whole run)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a kill
+            if isinstance(rec, dict) and rec.get("type") == kind:
+                yield rec
+
+
+def selected(config: RunConfig) -> Iterator[Case]:
+    for case in iter_cases(config.corpus):
+        if select((case,), config.kinds, config.classes, config.rules):
+            yield case
+
+
+def count_selected(config: RunConfig) -> int:
+    return sum(1 for _ in selected(config))
+
+
+def claimed(info: ImplInfo, case: Case) -> str | None:
+    """Why ``case`` is outside the implementation's claim, or None."""
+    if case.kind not in info.kinds:
+        return f"outside the claim: the implementation does not claim kind {case.kind!r}"
+    if case.klass not in info.classes:
+        return f"outside the claim: the implementation does not claim class {case.klass!r}"
+    return None
+
+
+def record(
+    case: Case, outcome: str, got: Any = None, message: str = "", stderr: str = "", duration_ms: float = 0.0
+) -> dict[str, Any]:
+    """A ``result`` record (the shape of :meth:`conformance.model.CaseResult.to_json`), built directly."""
+    extra: dict[str, Any] = {"description": case.description, "source": case.source}
+    if outcome not in ("pass", "skip") and case.data is not None and len(case.data) <= DOCUMENT_IN_RECORD:
+        text = case.text
+        if text is not None:
+            extra["document"] = text
+        else:
+            extra["document_base64"] = base64.b64encode(case.data).decode("ascii")
+    if stderr and len(stderr) > STDERR_IN_RECORD:
+        stderr = stderr[:STDERR_IN_RECORD] + f"\n... ({len(stderr) - STDERR_IN_RECORD:,} more characters)"
+    return {
+        "type": "result",
+        "id": case.id,
+        "kind": case.kind,
+        "class": case.klass,
+        "level": case.level,
+        "rule": case.rule,
+        "expected": case.expected(),
+        "got": got,
+        "outcome": outcome,
+        "message": message,
+        "stderr": stderr,
+        "duration_ms": round(duration_ms, 3),
+        "extra": extra,
+    }
+
+
+class Runner:
+    """One certification run; :meth:`run` returns the summary (as :func:`conformance.summary.summarize`)."""
+
+    def __init__(
+        self,
+        impl: Implementation,
+        config: RunConfig,
+        stream: ResultsStream,
+        on_record: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.impl = impl
+        self.config = config
+        self.stream = stream
+        self.on_record = on_record
+        self.failures = 0
+        self.stopped: str | None = None
+
+    def _emit(self, rec: dict[str, Any]) -> None:
+        self.stream.write(rec)
+        if self.on_record is not None:
+            self.on_record(rec)
+
+    def _judge(self, case: Case, reply: Reply, started: float) -> None:
+        outcome, got, message = evaluate(case, reply, self.impl.reports_warnings)
+        if outcome == "fail":
+            self.failures += 1
+        self._emit(record(case, outcome, got, message, reply.stderr, (time.perf_counter() - started) * 1000))
+        if self.config.max_fail is not None and self.failures >= self.config.max_fail and not self.stopped:
+            self.stopped = f"not run: --max-fail {self.config.max_fail} reached"
+
+    def _not_run(self, case: Case) -> None:
+        why = claimed(self.info, case)
+        self._emit(record(case, "skip", message=why) if why else record(case, "not-run", message=self.stopped or ""))
+
+    def header(self) -> dict[str, Any]:
+        cfg = self.config
+        return {
+            "type": "header",
+            "suite_version": __version__,
+            "corpus_digest": digest(cfg.corpus),
+            "seed": cfg.seed,
+            "started_at": now(),
+            "implementation": self.info.to_json(),
+            "transport": cfg.transport,
+            "level": cfg.level,
+            "filters": {"kinds": list(cfg.kinds), "classes": list(cfg.classes), "rules": list(cfg.rules)},
+            "fuzz": cfg.fuzz,
+            "timeout": cfg.timeout,
+        }
+
+    def run(self) -> dict[str, Any]:
+        info = self.impl.info
+        if info is None:
+            info = self.impl.start()
+        self.info = info
+        self._emit(self.header())
+        interrupted = True
+        try:
+            self._validate_cases()
+            self._other_cases()
+            if self.config.fuzz and not self.stopped:
+                self._fuzz()
+            interrupted = False
+        finally:
+            self._emit(
+                {
+                    "type": "footer",
+                    "finished_at": now(),
+                    "interrupted": interrupted,
+                    "stderr": str(getattr(self.impl, "stderr", "") or "")[:16384],
+                    "restarts": getattr(self.impl, "restarts", 0),
+                }
+            )
+        path = self.stream.path
+        return summarize(read_records(path, "result"), read_records(path, "finding"), self.config.level)
+
+    def _validate_cases(self) -> None:
+        cases = (c for c in selected(self.config) if c.mode == "validate")
+        inflight: deque[tuple[Case, float]] = deque()
+
+        def feed() -> Iterator[tuple[str, bytes]]:
+            for case in cases:
+                why = claimed(self.info, case)
+                if why:
+                    self._emit(record(case, "skip", message=why))
+                    continue
+                assert case.data is not None
+                inflight.append((case, time.perf_counter()))
+                yield case.kind, case.data
+                if self.stopped:
+                    return
+
+        replies = self.impl.validate_many(feed())
+        last = time.perf_counter()
+        try:
+            for reply in replies:
+                case, sent = inflight.popleft()
+                self._judge(case, reply, max(sent, last))
+                last = time.perf_counter()
+                if self.stopped:
+                    break
+        except ImplementationGone as err:
+            self.stopped = f"not run: {err}"
+        finally:
+            close = getattr(replies, "close", None)
+            if close is not None:
+                close()
+        for case, _ in inflight:
+            self._not_run(case)
+        for case in cases:
+            self._not_run(case)
+
+    def _other_cases(self) -> None:
+        for case in selected(self.config):
+            if case.mode == "validate":
+                continue
+            why = claimed(self.info, case)
+            if why or self.stopped:
+                self._not_run(case)
+                continue
+            started = time.perf_counter()
+            try:
+                if case.mode == "match":
+                    reply = self.impl.match(list(case.required), list(case.available))
+                else:
+                    assert case.data is not None
+                    reply = self.impl.roundtrip(case.kind, case.data)
+            except ImplementationGone as err:
+                self.stopped = f"not run: {err}"
+                self._not_run(case)
+                continue
+            self._judge(case, reply, started)
+
+    def _fuzz(self) -> None:
+        from .fuzz.differential import fuzz  # type: ignore[import-not-found, unused-ignore]
+
+        cfg = self.config
+        seed = cfg.seed if cfg.seed is not None else random.randrange(2**32)
+        try:
+            for finding in fuzz(
+                self.impl,
+                examples=cfg.fuzz,
+                seed=seed,
+                kinds=cfg.kinds or self.info.kinds,
+                classes=cfg.classes or self.info.classes,
+                level=cfg.level,
+                timeout=cfg.timeout,
+            ):
+                self._emit({"type": "finding", **finding})
+        except ImplementationGone as err:
+            self.stopped = f"fuzzing stopped: {err}"
