@@ -115,8 +115,24 @@ def case_from_json(raw: dict[str, Any], source: str = "") -> Case:
 
 
 def default_root() -> Path:
-    """The corpus shipped with the suite (the repository's ``corpus/``)."""
-    return Path(str(resources.files("vmjob_corpus")))
+    """The corpus shipped with the suite (the repository's ``corpus/``).
+
+    ``vmjob_corpus`` has no ``__init__.py``, so it is a namespace package; under an editable install its
+    path also holds the installer's path-hook entry, which ``importlib.resources`` refuses. The first real
+    directory of its path is the corpus.
+    """
+    try:
+        import vmjob_corpus
+
+        for entry in vmjob_corpus.__path__:
+            if Path(entry).is_dir():
+                return Path(entry)
+    except ImportError:
+        pass
+    try:
+        return Path(str(resources.files("vmjob_corpus")))
+    except (ImportError, NotADirectoryError, TypeError):
+        return Path(__file__).resolve().parent.parent / "corpus"
 
 
 def corpus_files(root: Path | None = None) -> list[Path]:
