@@ -141,8 +141,11 @@ def operation(rng: random.Random) -> str:
     return ".".join(seg() for _ in range(rng.randint(2, 3)))
 
 
-def value(rng: random.Random, node: SNode, depth: int = 0) -> Json:
-    """A random valid value for ``node`` (structure only; :func:`document` applies the semantic rules)."""
+def value(rng: random.Random, node: SNode, depth: int = 0, fill: float = 0.5) -> Json:
+    """A random valid value for ``node`` (structure only; :func:`document` applies the semantic rules).
+
+    ``fill`` is the chance that each optional member is present.
+    """
     types = node.types
     if types is None:
         return freeform(rng, depth)
@@ -159,17 +162,17 @@ def value(rng: random.Random, node: SNode, depth: int = 0) -> Json:
     if t == "array":
         item = node.items
         n = rng.randint(node.schema.get("minItems", 0), 3)
-        return [value(rng, item, depth + 1) if item else freeform(rng, depth + 1) for _ in range(n)]
+        return [value(rng, item, depth + 1, fill) if item else freeform(rng, depth + 1) for _ in range(n)]
     if t == "object":
         if node.freeform_object:
             return freeform_object(rng, depth)
         out: dict[str, Json] = {}
         for name, sub in node.props.items():
-            if name in node.required or rng.random() < 0.5:
-                out[name] = value(rng, sub, depth + 1)
+            if name in node.required or rng.random() < fill:
+                out[name] = value(rng, sub, depth + 1, fill)
         if node.extra is not None:
             for _ in range(rng.randint(0, 3)):
-                out[text(rng, 1, 8)] = value(rng, node.extra, depth + 1)
+                out[text(rng, 1, 8)] = value(rng, node.extra, depth + 1, fill)
         return out
     raise ValueError(f"type={t!r}: the fast generator has no generator for this schema type")
 
@@ -177,10 +180,10 @@ def value(rng: random.Random, node: SNode, depth: int = 0) -> Json:
 # --- the semantic rules, applied after the structural walk -------------------------------------------------
 
 
-def _fix_job(rng: random.Random, doc: dict[str, Json]) -> None:
-    if rng.random() < 0.6:
-        ptype = rng.choice(reference.PAYLOAD_TYPES)
-        doc["payload"] = {"type": ptype, "data": value(rng, payload_root(ptype))}
+def _fix_job(rng: random.Random, doc: dict[str, Json], fill: float, payload_type: str | None) -> None:
+    if payload_type is not None or rng.random() < 0.6:
+        ptype = payload_type or rng.choice(reference.PAYLOAD_TYPES)
+        doc["payload"] = {"type": ptype, "data": value(rng, payload_root(ptype), fill=fill)}
         doc["operation"] = ptype.rpartition(".")[0]
     else:
         op = operation(rng)
@@ -203,7 +206,7 @@ def _fix_job(rng: random.Random, doc: dict[str, Json]) -> None:
         cons["maximum_disk_size_gb"] = _integer(rng, 0, 100000)
 
 
-def _fix_result(rng: random.Random, doc: dict[str, Json]) -> None:
+def _fix_result(rng: random.Random, doc: dict[str, Json], fill: float, payload_type: str | None) -> None:
     status = doc["status"]
     if status == "failed":
         if doc.get("error") is None:
@@ -220,25 +223,29 @@ def _fix_result(rng: random.Random, doc: dict[str, Json]) -> None:
                 doc["error"] = None
 
 
-def _fix_worker(rng: random.Random, doc: dict[str, Json]) -> None:
+def _fix_worker(rng: random.Random, doc: dict[str, Json], fill: float, payload_type: str | None) -> None:
     res, status = doc["resources"], doc["status"]
     if status["current_jobs"] > res["max_concurrent_jobs"]:
         status["current_jobs"] = rng.randint(0, res["max_concurrent_jobs"])
 
 
-_FIXES: dict[str, Callable[[random.Random, dict[str, Json]], None]] = {
+_FIXES: dict[str, Callable[[random.Random, dict[str, Json], float, str | None], None]] = {
     "job": _fix_job,
     "result": _fix_result,
     "worker": _fix_worker,
 }
 
 
-def document(kind: str, rng: random.Random) -> dict[str, Json]:
-    """A random document of ``kind``, valid at every level and with no warning."""
-    doc = value(rng, kind_root(kind))
+def document(kind: str, rng: random.Random, fill: float = 0.5, payload_type: str | None = None) -> dict[str, Json]:
+    """A random document of ``kind``, valid at every level and with no warning.
+
+    ``fill`` is the chance that each optional member is present; ``payload_type`` (jobs) forces a known
+    payload, so that a mutation aimed at one of its rules finds its member.
+    """
+    doc = value(rng, kind_root(kind), fill=fill)
     fix = _FIXES.get(kind)
     if fix is not None:
-        fix(rng, doc)
+        fix(rng, doc, fill, payload_type)
     return doc  # type: ignore[no-any-return]
 
 

@@ -197,13 +197,14 @@ def plans(kind: str, doc: Json) -> list[Plan]:
             raw=((json.dumps(s), raw),),
         )
 
-    for path, node, v in sites(kind, doc):
+    every = list(sites(kind, doc))
+    for path, node, v in every:
         if node is None:
             continue
         _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant)
         if isinstance(v, dict) and node.types and "object" in node.types:
             _object_plans(kind, doc, path, node, v, plan, base)
-    _document_plans(kind, doc, plan, base, value_mutant, raw_mutant)
+    _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant)
     return out
 
 
@@ -290,7 +291,7 @@ def _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant) -> No
         plan("parse.integer.width", "width-overflow", path, overflow)
 
         def floaty(r: random.Random) -> Mutant:
-            n = v
+            n = r.choice((v, lo, min(hi, 5)))
             lit = r.choice((f"{n}.0", f"{n}e0", f"{n}E0", f"{n}.5" if n < hi else f"{n}.0", f"{n * 10}e-1"))
             return raw_mutant("parse.integer.literal", "float-literal", path, lit.encode())
 
@@ -398,7 +399,7 @@ def _lenient_timestamp(r: random.Random) -> str:
     )
 
 
-def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  # type: ignore[no-untyped-def]
+def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> None:  # type: ignore[no-untyped-def]
     def whole(rule: str, operator: str, **kw: Any) -> Callable[[random.Random], Mutant]:
         return lambda r: replace(base, rule=rule, expect="invalid", operator=operator, **kw)
 
@@ -420,7 +421,7 @@ def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  #
         return replace(base, tree=tree, rule="parse.top-level-object", expect="invalid", operator="top-level-array")
 
     plan("parse.top-level-object", "top-level-array", (), top_level)
-    strings = [(p, v) for p, n, v in sites(kind, doc) if isinstance(v, str) and p]
+    strings = [(p, v) for p, n, v in every if isinstance(v, str) and p]
     if strings:
 
         def bad_utf8(r: random.Random) -> Mutant:
@@ -442,7 +443,7 @@ def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  #
             )
 
         plan("parse.encoding", "invalid-utf8", (), bad_utf8)
-    leaves = [(p, v) for p, n, v in sites(kind, doc) if p and not isinstance(v, (dict, list))]
+    leaves = [(p, v) for p, n, v in every if p and not isinstance(v, (dict, list))]
     if leaves:
 
         def nan(r: random.Random) -> Mutant:
@@ -467,11 +468,11 @@ def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  #
 
     if doc:
         plan("parse.syntax", "trailing-comma", (), trailing_comma)
-    free = _freeform_sites(kind, doc)
-    if free:
+    free = [p for p, n, v in every if p and isinstance(v, dict) and n is not None and n.freeform_object]
+    if isinstance(doc, dict):
 
         def deep(r: random.Random) -> Mutant:
-            p = r.choice(free)
+            p = r.choice([(), *free])
             n = r.choice((129, 200, 1000, 100000))
             raw = (b"[" * n) + (b"]" * n)
             new = dict(get(doc, p))
@@ -487,6 +488,7 @@ def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  #
             )
 
         plan("parse.depth", "deep-nesting", (), deep)
+    if free:
 
         def big_number(r: random.Random) -> Mutant:
             p = r.choice(free)
@@ -505,10 +507,6 @@ def _document_plans(kind, doc, plan, base, value_mutant, raw_mutant) -> None:  #
 
         plan("parse.number.range", "big-number", (), big_number)
     _semantic_plans(kind, doc, plan, base, value_mutant)
-
-
-def _freeform_sites(kind: str, doc: Json) -> list[Path]:
-    return [p for p, n, v in sites(kind, doc) if isinstance(v, dict) and n is not None and n.freeform_object and p]
 
 
 def _semantic_plans(kind, doc, plan, base, value_mutant) -> None:  # type: ignore[no-untyped-def]

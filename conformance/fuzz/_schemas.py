@@ -122,3 +122,19 @@ def rule_class(rule: str, kind: str) -> str:
 
     klass = reference.RULES[rule].klass
     return KIND_CLASS[kind] if klass == "common" else klass
+
+
+@cache
+def payload_rules(payload_type: str) -> frozenset[str]:
+    """The rules a mutation inside ``payload.data`` of this known type can break."""
+    found = {"payload.unknown-members", "parse.integer.width", "parse.integer.literal"}
+    stack = [payload_root(payload_type)]
+    while stack:
+        node = stack.pop()
+        found.add(node.rule)
+        found.update(node.missing_rule.values())
+        if node.schema.get("x-path"):
+            found.update(("payload.path", "payload.path.absolute"))
+        stack.extend(node.props.values())
+        stack.extend(n for n in (node.extra, node.items) if n is not None)
+    return frozenset(r for r in found if r.startswith("payload."))

@@ -1,0 +1,494 @@
+"""Differential fuzzing: the same generated documents to the implementation and to the reference.
+
+Every document is generated valid from the schema files, or mutated to break exactly one rule (confirmed by
+the reference); it goes to the implementation in batches (``validate_many``, which the persistent
+transport pipelines). A verdict that differs from the reference's is a divergence. The first divergence of
+each rule (and direction: accepting an invalid document, rejecting a valid one) is shrunk to a minimal
+document and yielded as a ``finding`` record (format: :mod:`conformance.model`); later ones of the same
+rule only count as hits, so one bug gives one finding. A valid document the implementation rejects has no
+label: the rule is taken from the implementation's error pointers when they name a schema member, else
+from what shrinking left that a minimal document lacks.
+
+Timeouts, crashes and errored replies are findings too (with ``fault`` set), never agreement.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import reference
+from reference._rules import KIND_CLASS
+
+from ..model import FAULT_OUTCOMES, Reply
+from ..transports import Implementation, TransportOptions, open_implementation
+from . import _gen
+from ._mutate import Mutant, agrees, plans
+from ._schemas import node_at, payload_rules, rule_class
+from ._shrink import shrink
+
+__all__ = ["DEFAULT_EXAMPLES", "FuzzCase", "FuzzStats", "cases", "fuzz", "replay_finding"]
+
+#: The default budget: enough for every rule to come up dozens of times (118 rules are generated; a rule
+#: is drawn uniformly per mutation), measured to find each of the test fakes' faults well inside it.
+DEFAULT_EXAMPLES = 10000
+#: Share of plain valid documents among the cases (the rest are one-rule mutations).
+VALID_SHARE = 0.25
+#: Mutations drawn from one base document before a new one is generated.
+MUTANTS_PER_BASE = 3
+#: Base documents tried for one aimed rule before giving up on it for this round.
+BASE_TRIES = 8
+#: Chances of an optional member being present in plain valid documents (small and large ones).
+FILLS = (0.2, 0.5, 0.9)
+BATCH = 128
+#: Rules the mutators can break (capability matching and round trip are exercised by the corpus alone).
+GENERATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
+#: Shrinks of unlabelled divergences (valid documents rejected) per run: each costs predicate calls, and
+#: an implementation rejecting many valid documents would otherwise spend the run shrinking them.
+MAX_UNLABELLED_SHRINKS = 25
+
+
+@dataclass
+class FuzzStats:
+    """What a run did, beside its findings (the CLI writes it in the report footer)."""
+
+    examples: int = 0
+    agreed: int = 0
+    divergent: int = 0
+    faults: int = 0
+    skipped: int = 0
+    #: Mutations the reference did not attribute to exactly their label (discarded, never sent).
+    discarded: int = 0
+    #: Rounds whose aimed rule found no place in BASE_TRIES base documents.
+    unplaced: int = 0
+    generated: int = 0
+    shrink_calls: int = 0
+    findings: int = 0
+    seconds: float = 0.0
+    kinds: list[str] = field(default_factory=list)
+    outside_claim: list[str] = field(default_factory=list)
+    hits: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
+        out["hits"] = dict(self.hits)
+        out["rate"] = round(self.examples / self.seconds, 1) if self.seconds else None
+        return out
+
+
+@dataclass(frozen=True)
+class FuzzCase:
+    """One generated document, its bytes and the reference's verdict on them."""
+
+    mutant: Mutant
+    data: bytes
+    expected: reference.ValidationResult
+    klass: str
+
+    @property
+    def kind(self) -> str:
+        return self.mutant.kind
+
+
+def _applicable(rule: str, kind: str) -> bool:
+    klass = reference.RULES[rule].klass
+    return klass == "common" or klass == KIND_CLASS[kind] or (kind == "job" and klass == "payload")
+
+
+@cache
+def placeable(kind: str) -> frozenset[str]:
+    """The rules a mutation can break in some document of ``kind`` (a worker has no free-form data, ...)."""
+    found: set[str] = set()
+    for i in range(40):
+        host = reference.PAYLOAD_TYPES[i % 6] if kind == "job" and i % 6 < 5 else None
+        doc = _gen.document(kind, random.Random(i), fill=1.0 if i % 2 else 0.5, payload_type=host)
+        found.update(p.rule for p in plans(kind, doc))
+    return frozenset(found)
+
+
+def _plan_rules(kinds: Sequence[str], classes: set[str]) -> dict[str, tuple[frozenset[str], bool]]:
+    """Per kind: the rules that apply to it and whose class is allowed, and whether plain valid documents are."""
+    out = {}
+    for kind in kinds:
+        rules = frozenset(
+            r
+            for r in reference.RULES
+            if _applicable(r, kind) and rule_class(r, kind) in classes and r in GENERATED and r in placeable(kind)
+        )
+        out[kind] = (rules, KIND_CLASS[kind] in classes)
+    return out
+
+
+def cases(
+    seed: int, kinds: Sequence[str] = reference.KINDS, classes: Sequence[str] = (), stats: FuzzStats | None = None
+) -> Iterator[FuzzCase]:
+    """An endless stream of confirmed cases (valid documents and one-rule mutations) from ``seed``.
+
+    Each round aims at one (kind, rule) pair drawn uniformly, so that every rule comes up about as often
+    as every other whatever the size of its kind; the base document is generated with most optional
+    members present (and, for a payload rule, a payload that has it) until the rule can be broken in it.
+    """
+    stats = stats if stats is not None else FuzzStats()
+    plan = _plan_rules(kinds, set(classes or reference.CLASSES))
+    targets = [(k, r) for k in kinds for r in sorted(plan[k][0])]
+    valid_kinds = [k for k in kinds if plan[k][1]]
+    if not targets and not valid_kinds:
+        raise ValueError(f"nothing to fuzz: no rule of classes {sorted(classes)} applies to kinds {list(kinds)}")
+    hosts = {r: [t for t in reference.PAYLOAD_TYPES if r in payload_rules(t)] for _k, r in targets}
+    rng = random.Random(seed)
+    while True:
+        batch: list[Mutant] = []
+        if valid_kinds and (not targets or rng.random() < VALID_SHARE):
+            kind = rng.choice(valid_kinds)
+            batch.append(Mutant(kind, _gen.document(kind, rng, fill=rng.choice(FILLS))))
+        if targets:
+            kind, rule = rng.choice(targets)
+            rules = plan[kind][0]
+            for _ in range(BASE_TRIES):
+                host = rng.choice(hosts[rule]) if kind == "job" and hosts[rule] else None
+                doc = _gen.document(kind, rng, fill=0.9, payload_type=host)
+                available = plans(kind, doc)
+                aimed = [p for p in available if p.rule == rule]
+                if aimed:
+                    break
+            else:
+                stats.unplaced += 1
+                aimed = []
+            extra = [p for p in available if p.rule in rules]
+            chosen = [rng.choice(aimed)] if aimed else []
+            if extra:
+                chosen += [rng.choice(extra) for _ in range(MUTANTS_PER_BASE - 1)]
+            for p in chosen:
+                m = p.apply(rng)
+                if m is not None:
+                    batch.append(m)
+        for m in batch:
+            stats.generated += 1
+            data = m.render()
+            expected = reference.validate(data, m.kind)
+            if not agrees(m, expected):
+                stats.discarded += 1
+                continue
+            klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
+            yield FuzzCase(m, data, expected, klass)
+
+
+def _document_fields(data: bytes) -> dict[str, Any]:
+    try:
+        return {"document": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"document_base64": base64.b64encode(data).decode("ascii")}
+
+
+def _got(reply: Reply) -> dict[str, Any]:
+    if reply.status != "ok":
+        return {"outcome": reply.status, "message": reply.message}
+    return {"valid": reply.valid, "errors": list(reply.errors)[:5]}
+
+
+def _disagrees(reply: Reply, expected: reference.ValidationResult) -> bool:
+    return reply.status in FAULT_OUTCOMES or (reply.status == "ok" and reply.valid != expected.valid)
+
+
+def _rule_from_pointers(kind: str, tree: Any, reply: Reply) -> str | None:
+    for err in reply.errors:
+        ptr = err.get("pointer") if isinstance(err, dict) else None
+        if not isinstance(ptr, str) or not ptr.startswith("/"):
+            continue
+        steps: list[Any] = []
+        cur = tree
+        for raw in ptr[1:].split("/"):
+            step: Any = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(cur, list) and step.isdigit():
+                step = int(step)
+            steps.append(step)
+            cur = cur[step] if isinstance(cur, (dict, list)) and _has(cur, step) else None
+        node = node_at(kind, tree, tuple(steps))
+        if node is not None and node.rule != "parse.top-level-object":
+            return node.rule
+    return None
+
+
+def _has(c: Any, step: Any) -> bool:
+    return step in c if isinstance(c, dict) else isinstance(step, int) and 0 <= step < len(c)
+
+
+def _rule_from_shrunk(kind: str, tree: Any) -> str:
+    """The rule of the deepest member a minimal document would not have: what the rejection hangs on."""
+    context = {("operation",), ("payload", "type"), ("payload",), ("payload", "data")}
+    best: tuple[int, str] | None = None
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), tree)]
+    while stack:
+        path, v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(((*path, k), c) for k, c in v.items())
+        elif isinstance(v, list):
+            stack.extend(((*path, i), c) for i, c in enumerate(v))
+        if not path or path in context:
+            continue
+        node = node_at(kind, tree, path)
+        p = path
+        while node is None and p:
+            p = p[:-1]
+            node = node_at(kind, tree, p)
+        if node is None:
+            continue
+        if isinstance(v, (dict, list)) and v:
+            continue
+        if v == _gen.minimal_value(node) and type(v) is type(_gen.minimal_value(node)):
+            continue
+        if best is None or len(path) > best[0]:
+            best = (len(path), node.rule)
+    if best is not None:
+        return best[1]
+    return "core.payload.data" if kind == "job" else next(iter(_first_rules(kind)))
+
+
+def _first_rules(kind: str) -> list[str]:
+    from ._schemas import kind_root
+
+    root = kind_root(kind)
+    return [root.props[n].rule for n in root.required]
+
+
+def fuzz(
+    impl: Implementation | tuple[str, str],
+    *,
+    examples: int | None = None,
+    duration: float | None = None,
+    seed: int = 0,
+    kinds: Sequence[str] = (),
+    classes: Sequence[str] = (),
+    level: str = "required",
+    timeout: float = 5.0,
+    stats: FuzzStats | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Fuzz ``impl`` differentially against the reference; yield one ``finding`` record per distinct fault.
+
+    ``impl`` is a started or unstarted :class:`Implementation`, or ``(transport, target)`` to open one
+    with ``timeout``. The run stops after ``examples`` cases or ``duration`` seconds (whichever comes first;
+    neither given: :data:`DEFAULT_EXAMPLES`). Kinds and classes outside the implementation's claim are not
+    generated. Each record's ``counted`` says whether it counts at ``level``.
+    """
+    if examples is not None and examples < 0:
+        raise ValueError(f"examples={examples} must be >= 0")
+    if duration is not None and duration <= 0:
+        raise ValueError(f"duration={duration} must be > 0")
+    if level not in ("required", "recommended"):
+        raise ValueError(f"level={level!r} is not a certification level; expected 'required' or 'recommended'")
+    for k in kinds:
+        if k not in reference.KINDS:
+            raise ValueError(f"kind={k!r} is not a document kind; expected one of {', '.join(reference.KINDS)}")
+    for c in classes:
+        if c not in reference.CLASSES:
+            raise ValueError(f"class={c!r} is not a conformance class; expected one of {', '.join(reference.CLASSES)}")
+    if examples is None and duration is None:
+        examples = DEFAULT_EXAMPLES
+    stats = stats if stats is not None else FuzzStats()
+    owned = isinstance(impl, tuple)
+    target = open_implementation(impl[0], impl[1], TransportOptions(timeout=timeout)) if owned else impl
+    assert isinstance(target, Implementation)
+    try:
+        yield from _run(target, examples, duration, seed, kinds, classes, level, stats)
+    finally:
+        if owned:
+            target.close()
+
+
+def _run(
+    impl: Implementation,
+    examples: int | None,
+    duration: float | None,
+    seed: int,
+    kinds: Sequence[str],
+    classes: Sequence[str],
+    level: str,
+    stats: FuzzStats,
+) -> Iterator[dict[str, Any]]:
+    info = impl.info or impl.start()
+    claimed_kinds = set(info.kinds or reference.KINDS)
+    claimed_classes = set(info.classes or reference.CLASSES)
+    wanted = list(kinds or reference.KINDS)
+    stats.kinds = [k for k in wanted if k in claimed_kinds]
+    stats.outside_claim = [k for k in wanted if k not in claimed_kinds]
+    allowed = [c for c in (classes or reference.CLASSES) if c in claimed_classes]
+    counted = reference.LEVELS[: reference.LEVELS.index(level) + 1]
+    if not stats.kinds:
+        return
+    try:
+        stream = cases(seed, stats.kinds, allowed, stats)
+        first = next(stream)
+    except ValueError:
+        return  # nothing within the claim: every case would be skipped
+    pending = [first]
+    found: dict[tuple[str | None, str], dict[str, Any]] = {}
+    unlabelled_shrinks = 0
+    t0 = time.monotonic()
+    try:
+        while True:
+            if examples is not None and stats.examples >= examples:
+                break
+            if duration is not None and time.monotonic() - t0 >= duration:
+                break
+            n = BATCH if examples is None else min(BATCH, examples - stats.examples)
+            while len(pending) < n:
+                pending.append(next(stream))
+            batch, pending = pending[:n], pending[n:]
+            replies = list(impl.validate_many((c.kind, c.data) for c in batch))
+            for case, reply in zip(batch, replies, strict=False):
+                stats.examples += 1
+                if reply.status == "skipped":
+                    stats.skipped += 1
+                    continue
+                if not _disagrees(reply, case.expected):
+                    stats.agreed += 1
+                    continue
+                if reply.status != "ok":
+                    stats.faults += 1
+                    key: tuple[str | None, str] = (case.mutant.rule, "fault:" + reply.status)
+                    if key in found:
+                        stats.hits[_key_text(key)] += 1
+                        continue
+                    record = _finding(case, case.mutant, case.data, reply, stats, seed, counted, fault=reply.status)
+                else:
+                    stats.divergent += 1
+                    m = case.mutant
+                    rule = m.rule or _rule_from_pointers(case.kind, m.tree, reply)
+                    key = (rule, "valid" if case.expected.valid else "invalid")
+                    if rule is not None and key in found:
+                        stats.hits[_key_text(key)] += 1
+                        continue
+                    if m.rule is None:
+                        if unlabelled_shrinks >= MAX_UNLABELLED_SHRINKS:
+                            continue
+                        unlabelled_shrinks += 1
+                    small, data, last = _shrink_case(impl, case, stats)
+                    if rule is None:
+                        rule = _rule_from_pointers(case.kind, small.tree, last) or _rule_from_shrunk(
+                            case.kind, small.tree
+                        )
+                        key = (rule, "valid")
+                        if key in found:
+                            stats.hits[_key_text(key)] += 1
+                            continue
+                    record = _finding(case, small, data, last, stats, seed, counted, rule=rule)
+                found[key] = record
+                stats.hits[_key_text(key)] += 1
+                stats.findings += 1
+                yield record
+    finally:
+        stats.seconds = time.monotonic() - t0
+
+
+def _key_text(key: tuple[str | None, str]) -> str:
+    return f"{key[0] or '(valid document)'} {key[1]}"
+
+
+def _shrink_case(impl: Implementation, case: FuzzCase, stats: FuzzStats) -> tuple[Mutant, bytes, Reply]:
+    last: dict[str, Reply] = {}
+
+    def still(cand: Mutant, data: bytes) -> bool:
+        expected = reference.validate(data, cand.kind)
+        if not agrees(cand, expected):
+            return False
+        reply = impl.validate(cand.kind, data)
+        if reply.status == "ok" and reply.valid != expected.valid:
+            last["reply"] = reply
+            return True
+        return False
+
+    small, calls = shrink(case.mutant, still)
+    stats.shrink_calls += calls
+    data = small.render()
+    reply = last.get("reply") or impl.validate(case.kind, data)
+    return small, data, reply
+
+
+def _finding(
+    case: FuzzCase,
+    small: Mutant,
+    data: bytes,
+    reply: Reply,
+    stats: FuzzStats,
+    seed: int,
+    counted: tuple[str, ...],
+    *,
+    rule: str | None = None,
+    fault: str | None = None,
+) -> dict[str, Any]:
+    rule = rule or small.rule
+    level = reference.RULES[rule].level if rule else "required"
+    klass = rule_class(rule, case.kind) if rule else case.klass
+    expected = reference.validate(data, case.kind)
+    exp: dict[str, Any] = {"valid": expected.valid}
+    if expected.errors:
+        exp["pointer"] = expected.errors[0].pointer
+        exp["errors"] = [e.to_json() for e in expected.errors[:5]]
+    if expected.warnings:
+        exp["warnings"] = [w.pointer for w in expected.warnings]
+    if fault is not None:
+        what = f"the implementation's reply was a {fault}: {reply.message}"[:500]
+    elif expected.valid:
+        where = ", ".join(
+            f"{e.get('pointer', '?')}: {e.get('message', '')}" for e in reply.errors[:2] if isinstance(e, dict)
+        )
+        what = f"the implementation rejects a valid document ({rule}){'; it says ' + where if where else ''}"
+    else:
+        first = expected.errors[0]
+        what = f"the implementation accepts a document that breaks {rule}: {first.message} at {first.pointer or '/'!r}"
+    digest = hashlib.sha256(f"{rule}\0{case.kind}\0".encode() + data).hexdigest()[:16]
+    return {
+        "type": "finding",
+        "id": f"fuzz-{digest}",
+        "kind": case.kind,
+        "class": klass,
+        "level": level,
+        "rule": rule,
+        "counted": level in counted,
+        "fault": fault,
+        "expected": exp,
+        "got": _got(reply),
+        **_document_fields(data),
+        "original_size": len(case.data),
+        "size": len(data),
+        "examples": stats.examples,
+        "seed": seed,
+        "operator": small.operator,
+        "pointer": small.pointer if small.rule else (expected.errors[0].pointer if expected.errors else None),
+        "message": what,
+    }
+
+
+def finding_bytes(record: dict[str, Any]) -> bytes:
+    """The exact bytes of a finding's document."""
+    if "document_base64" in record:
+        return base64.b64decode(record["document_base64"], validate=True)
+    doc = record.get("document")
+    if not isinstance(doc, str):
+        raise ValueError(f"finding {record.get('id', '?')!r} has no 'document' or 'document_base64'")
+    return doc.encode("utf-8", "surrogatepass")
+
+
+def replay_finding(impl: Implementation, record: dict[str, Any]) -> dict[str, Any]:
+    """Re-run one finding's document: ``{"id", "rule", "diverges", "expected", "got"}`` (reference re-asked)."""
+    data = finding_bytes(record)
+    kind = record.get("kind")
+    if kind not in reference.KINDS:
+        raise ValueError(f"finding {record.get('id', '?')!r} has kind={kind!r}, not a document kind")
+    expected = reference.validate(data, kind)
+    reply = next(iter(impl.validate_many([(kind, data)])))
+    return {
+        "id": record.get("id"),
+        "rule": record.get("rule"),
+        "level": record.get("level"),
+        "diverges": _disagrees(reply, expected),
+        "expected": {"valid": expected.valid},
+        "got": _got(reply),
+    }
