@@ -50,7 +50,7 @@ def evaluate(case: Case, reply: Reply, warnings: bool = True) -> tuple[str, Any,
     """``(outcome, got, message)`` for ``case`` answered by ``reply``; ``warnings`` is False when the
     transport cannot carry them (a case expecting one is then ``skip`` once its verdict is right)."""
     if reply.status == "skipped":
-        return "skip", None, f"skipped by the implementation: {reply.message}" if reply.message else "skipped"
+        return "skip", None, reply.message or "skipped"
     if reply.status != "ok":
         return reply.status, None, reply.message
     if case.mode == "match":

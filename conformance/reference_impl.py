@@ -45,3 +45,23 @@ def handler() -> Handler:
         match=match,
         classes=["core", "payload", "result", "progress", "worker", "capabilities", "roundtrip"],
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """One-shot form (ADAPTER.md §2): ``python -m conformance.reference_impl KIND`` < document; 0 valid, 1 not.
+
+    Lighter to start than ``vmjob validate`` (no CLI to build), which matters when a process is paid per case.
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] not in reference.KINDS:
+        print(
+            f"usage: python -m conformance.reference_impl {{{','.join(reference.KINDS)}}} < DOCUMENT", file=sys.stderr
+        )
+        return 2
+    return 0 if reference.validate(sys.stdin.buffer.read(), args[0]).valid else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -2,8 +2,8 @@
 
 ``POST /{kind}`` (and ``POST /api/v1/jobs``, the upstream worker's endpoint, for jobs) answers 200
 ``{"valid": true, "warnings": [...]}`` or 422 ``{"valid": false, "errors": [...], "warnings": [...]}``.
-Anything else is answered cleanly in JSON: 404 for an unknown path, 405 for another method, 413 for a body
-over the cap, 400 for a body whose length is unreadable.
+Anything else is answered cleanly: 404 for an unknown path, 405 for another method (JSON bodies), 413 for a
+body over the cap (waitress refuses it from its Content-Length before reading it; the app checks again).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def create_server(host: str = "127.0.0.1", port: int = 0) -> Any:
     import waitress
 
     return waitress.create_server(
-        app, host=host, port=port, max_request_body_size=MAX_BODY + 1, threads=2, ident="vmjob-reference"
+        app, host=host, port=port, max_request_body_size=MAX_BODY, threads=2, ident="vmjob-reference"
     )
 
 

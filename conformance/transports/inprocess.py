@@ -37,7 +37,7 @@ def reply_from_value(value: Any) -> Reply:
         return Reply("ok", valid=value)
     if isinstance(value, Mapping):
         if value.get("skipped") is True:
-            return Reply("skipped", message=str(value.get("reason", "")))
+            return Reply("skipped", message=f"skipped by the implementation: {value.get('reason', '')}")
         if value.get("errored") is True:
             return Reply("errored", message=str(value.get("message", "")))
         if isinstance(value.get("valid"), bool):

@@ -445,7 +445,7 @@ class Persistent(Implementation):
         if err:
             return Reply("errored", message=f"the reply breaks {err}; received: {excerpt(line)}", stderr=stderr)
         if obj.get("skipped") is True:
-            return Reply("skipped", message=str(obj.get("reason", "")), stderr=stderr)
+            return Reply("skipped", message=f"skipped by the implementation: {obj.get('reason', '')}", stderr=stderr)
         if obj.get("errored") is True:
             return Reply(
                 "errored", message=f"the implementation reported an error: {obj.get('message', '')}", stderr=stderr

@@ -70,7 +70,8 @@ def certify(
     finally:
         stream.close()
         impl.close()
-    return Run(summary, [json.loads(line) for line in path.read_text().splitlines()])
+    # Split on "\n" only: a JSON line may hold U+2028 and other characters str.splitlines() breaks on.
+    return Run(summary, [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line])
 
 
 @pytest.fixture(scope="session")

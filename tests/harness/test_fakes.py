@@ -48,7 +48,9 @@ def test_always_invalid_fails_every_valid_case(corpus: Path, tmp_path: Path) -> 
 
 def test_crash_at_start_cannot_start_and_says_why(corpus: Path) -> None:
     impl = open_implementation("cmd", fake("crash-at-start"), TransportOptions(**FAST))
-    with pytest.raises(CannotStart, match=r"exited with status 3 before answering 'start'.*cannot open my configuration"):
+    with pytest.raises(
+        CannotStart, match=r"exited with status 3 before answering 'start'.*cannot open my configuration"
+    ):
         impl.start()
 
 
