@@ -711,7 +711,10 @@ def _inject_defaults(kind: str, value: Any) -> str:
 
 def _through_double(value: Any) -> Any:
     if type(value) is int and abs(value) > 2**53:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return None  # beyond a double: JSON.stringify writes Infinity as null
     if type(value) in (BigNumber, FloatLiteral):
         f = float(value.text)
         return f if math.isfinite(f) else None

@@ -125,6 +125,8 @@ def _guard(fn: Callable[[], Reply]) -> Reply:
         return fn()
     except (KeyError, TypeError, ValueError) as err:  # what the adapter server turns into an errored reply
         return Reply("errored", message=f"{type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - anything else ends the adapter process: a crash
+        return Reply("crash", message=f"{type(err).__name__}: {err}")
 
 
 def _claim(info: ImplInfo, case: Case) -> str | None:
