@@ -1,0 +1,36 @@
+"""``vmjob corpus list`` and ``show``: one line per case, id first; a clear message for an unknown id."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conformance.corpus import load_corpus, select
+
+VMJOB = [sys.executable, "-m", "conformance", "corpus"]
+
+
+def vmjob(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*VMJOB, *args], capture_output=True, text=True, check=False)
+
+
+def test_list_filters_and_puts_the_id_first() -> None:
+    out = vmjob("list", "--kind", "job", "--class", "core", "--rule", "core.execution.priority")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    want = select(load_corpus(), ["job"], ["core"], ["core.execution.priority"])
+    assert [line.split()[0] for line in lines] == [c.id for c in want]
+    assert all("core.execution.priority" in line for line in lines)
+
+
+def test_show_prints_the_case_and_refuses_an_unknown_id() -> None:
+    out = vmjob("show", "job.core.job-id.e-acute-4")
+    assert out.returncode == 0
+    shown = json.loads(out.stdout)
+    assert shown["expected"] == {"valid": False, "pointer": "/job_id"}
+    assert '"job_id":"éééé"' in shown["document_text"]
+    unknown = vmjob("show", "job.core.no-such-case")
+    assert unknown.returncode == 2
+    assert "id='job.core.no-such-case' is no case of the corpus" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
