@@ -26,6 +26,7 @@ from .report_util import (
     brief,
     clean,
     counted,
+    extra_message,
     failures,
     impl_line,
     transport_line,
@@ -131,7 +132,7 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertic
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td code{overflow-wrap:anywhere}
-table.rules code.rid{white-space:nowrap}
+.scroll{overflow-x:auto}
 h4{margin:12px 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.5px;color:var(--muted)}
 .none{color:var(--muted);font-style:italic}
 dl.manifest{display:grid;grid-template-columns:190px 1fr;gap:4px 16px;margin:0}
@@ -250,7 +251,7 @@ def _matrix(report: dict[str, Any]) -> list[str]:
             nc = "" if counted(report, {"level": level}) else " nc"
             light = " light" if w == "skip" else ""
             tip = f"{rule_id} ({level}): " + ", ".join(f"{n} {o}" for o, n in counts.items() if n)
-            name = text(short).replace(".", ".<wbr>")  # break long ids between segments
+            name = _breakable(short)
             out.append(
                 f'<a class="tile{light}{nc}" style="--c:{COLOURS[w]}" href="#{attr(_anchor("rule-", rule_id))}" '
                 f'title="{attr(tip)}"><span class="r">{name}</span><span class="k">{text(label)}</span></a>'
@@ -324,7 +325,7 @@ def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bo
         f'<pre class="exp">{text(_pretty(item.get("expected")))}</pre></div><div><h4>got</h4>'
         f'<pre class="got">{_got(item)}</pre></div></div>'
     )
-    if item.get("message"):
+    if extra_message(item):
         out.append(_pre(item["message"], STDERR_LIMIT, "message"))
     out += _document_block(item)
     if item.get("stderr"):
@@ -367,22 +368,28 @@ def _rules(report: dict[str, Any]) -> list[str]:
     table = report.get("rules") or {}
     out = [
         f'<section id="rules"><h2>Rules <small>{len(table)} rules exercised</small></h2>',
-        '<table class="rules"><thead><tr><th>rule</th><th>worst</th><th>level</th><th>classes</th><th>statement</th>'
+        '<div class="scroll"><table class="rules"><thead><tr>'
+        "<th>rule</th><th>worst</th><th>level</th><th>classes</th><th>statement</th>"
         + "".join(f'<th class="num">{o}</th>' for o in OUTCOMES)
         + '<th class="num">findings</th></tr></thead><tbody>',
     ]
     for rule_id, e in table.items():
         counts = e["counts"]
         out.append(
-            f'<tr id="{attr(_anchor("rule-", rule_id))}"><td><code class="rid">{text(rule_id)}</code></td>'
+            f'<tr id="{attr(_anchor("rule-", rule_id))}"><td><code class="rid">{_breakable(rule_id)}</code></td>'
             f"<td>{_pill(e['worst'])}</td><td>{text(e['level'])}</td>"
             f"<td>{text(', '.join(e.get('classes') or [e['class']]))}</td>"
             f"<td>{_code_spans(text(e.get('statement', '')))}</td>"
             + "".join(f'<td class="num">{counts.get(o, 0) or ""}</td>' for o in OUTCOMES)
             + f'<td class="num">{e.get("findings") or ""}</td></tr>'
         )
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table></div></section>")
     return out
+
+
+def _breakable(rule_id: str) -> str:
+    """A rule id, escaped, that breaks between its dot-separated segments rather than inside a word."""
+    return text(rule_id).replace(".", ".<wbr>")
 
 
 def _code_spans(escaped: str) -> str:
@@ -395,7 +402,8 @@ def _all_cases(report: dict[str, Any]) -> list[str]:
     out = [
         f'<section id="cases"><h2>All cases <small>{len(results)}</small></h2>',
         f"<details><summary>Show all {len(results)} cases</summary>",
-        "<table><thead><tr><th>outcome</th><th>case</th><th>kind</th><th>class</th><th>rule</th><th>level</th>"
+        '<div class="scroll"><table><thead><tr>'
+        "<th>outcome</th><th>case</th><th>kind</th><th>class</th><th>rule</th><th>level</th>"
         '<th class="num">ms</th></tr></thead><tbody>',
     ]
     for r in sorted(results, key=lambda r: -SEVERITY[r["outcome"]]):
@@ -404,7 +412,7 @@ def _all_cases(report: dict[str, Any]) -> list[str]:
             f"<td>{text(r['class'])}</td><td><code>{text(r['rule'])}</code></td><td>{text(r['level'])}</td>"
             f'<td class="num">{r.get("duration_ms", 0):.1f}</td></tr>'
         )
-    out.append("</tbody></table></details></section>")
+    out.append("</tbody></table></div></details></section>")
     return out
 
 

@@ -66,8 +66,12 @@ def brief(value: Any, limit: int = 160) -> str:
         parts: list[str] = []
         if isinstance(value.get("valid"), bool):
             parts.append("valid" if value["valid"] else "invalid")
-            if value.get("pointer") is not None:
-                pointer = value["pointer"]
+            pointer = value.get("pointer")
+            errors = value.get("errors")
+            if pointer is None and not value["valid"] and isinstance(errors, list) and errors:
+                first = errors[0]
+                pointer = first.get("pointer") if isinstance(first, dict) else None
+            if isinstance(pointer, str):
                 parts.append(f"at {pointer}" if pointer else "at the root")  # "/" is another pointer
             if value.get("warnings"):
                 parts.append(f"warnings {_short_json(value['warnings'])}")
@@ -96,6 +100,16 @@ def one_line(text: str, limit: int = 160) -> str:
     """``text`` on one line, cleaned, cut to ``limit`` characters."""
     text = clean(text.replace("\n", " "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def expected_got(item: dict[str, Any], limit: int = 160) -> str:
+    return f"expected {brief(item.get('expected'), limit)}, got {brief(item.get('got'), limit)}"
+
+
+def extra_message(item: dict[str, Any]) -> str:
+    """The item's message, or "" when it only repeats the expected / got line shown beside it."""
+    message = str(item.get("message") or "")
+    return "" if one_line(message, 10_000) == expected_got(item, 10_000) else message
 
 
 def counted(report: dict[str, Any], item: dict[str, Any]) -> bool:

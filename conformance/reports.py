@@ -31,9 +31,10 @@ from .report_junit import render_junit
 from .report_markdown import render_markdown
 from .report_util import (
     BAD_OUTCOMES,
-    brief,
     clean,
     counted,
+    expected_got,
+    extra_message,
     failures,
     impl_line,
     one_line,
@@ -333,15 +334,15 @@ def render_text(report: dict[str, Any]) -> str:
         for r in bad[:TEXT_FAILURES]:
             note = "" if counted(report, r) else f", not counted at level {report['level']}"
             lines.append(f"  {clean(r['id'])}: {r['outcome']} — rule {clean(r['rule'])} ({clean(r['level'])}{note})")
-            lines.append(f"      expected {brief(r['expected'])}, got {brief(r['got'])}")
-            if r["message"]:
+            lines.append(f"      {expected_got(r)}")
+            if extra_message(r):
                 lines.append(f"      {one_line(r['message'])}")
     if report["findings"]:
         lines.append("")
         lines.append(f"Findings of the fuzzer ({len(report['findings'])}):")
         for f in report["findings"][:TEXT_FAILURES]:
             lines.append(f"  {clean(f['id'])}: rule {clean(f['rule'])} ({clean(f['level'])})")
-            lines.append(f"      expected {brief(f.get('expected'))}, got {brief(f.get('got'))}")
+            lines.append(f"      {expected_got(f)}")
     for note in report.get("notes", []):
         lines.append("")
         lines.append(f"note: {clean(note)}")
