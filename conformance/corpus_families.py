@@ -526,11 +526,9 @@ def payload_fields() -> list[Field]:
         out.append(
             Field("job", p + "/format", "payload.image.format", (s,), "vmdk", required=True, base=base, absent=False)
         )
-        if name != "compare" or img == "/baseline":
-            out.append(
-                Field("job", p + "/checksum", "payload.image.checksum", (s, n), "sha256:" + "ab" * 32, base=base)
-            )
-        if name != "compare":
+        out.append(Field("job", p + "/checksum", "payload.image.checksum", (s, n), "sha256:" + "ab" * 32, base=base))
+        # every image (compare's baseline included: PROTOCOL says the image shape holds in every payload)
+        if True:
             out.append(
                 Field(
                     "job",
@@ -775,6 +773,28 @@ def parse_cases(c: Corpus, kind: str) -> None:
             data=blob,
             pointer="",
         )
+    for name, escape, what in (
+        ("lone-high-surrogate", "\\ud800", "a lone high surrogate escape"),
+        ("lone-low-surrogate", "\\udc00", "a lone low surrogate escape"),
+        ("reversed-surrogates", "\\ude00\\ud83d", "a low then a high surrogate escape"),
+    ):
+        c.doc(
+            k,
+            "parse.encoding",
+            name,
+            f"{k}: {what} ({escape}) in a string denotes no character and is invalid",
+            valid=False,
+            text=raw(free(k, "note", ""), f"{FREE_AT[k]}/note", f'"a{escape}b"'),
+            pointer=f"{FREE_AT[k]}/note",
+        )
+    c.doc(
+        k,
+        "parse.encoding",
+        "surrogate-pair",
+        f"{k}: a surrogate pair escape (\\ud83d\\ude00) is one character and valid",
+        valid=True,
+        text=raw(free(k, "note", ""), f"{FREE_AT[k]}/note", '"a\\ud83d\\ude00b"'),
+    )
     c.doc(
         k,
         "parse.encoding",
@@ -2504,6 +2524,20 @@ def roundtrip_cases(c: Corpus) -> None:
         "job round trip keeps free-form floats",
         raw(free("job", "ratio", 0), "/payload/data/ratio", "0.1"),
     )
+    for name, literal in (
+        ("beyond-double", "1e400"),
+        ("exponent", "1E+2"),
+        ("trailing-zero", "0.10"),
+        ("negative-zero", "-0.0"),
+        ("digits-5000", "7" * 5000),
+    ):
+        c.roundtrip(
+            "job",
+            pre,
+            f"number-{name}",
+            f"job round trip keeps the free-form number {literal[:12]}{'...' if len(literal) > 12 else ''} as written",
+            raw(free("job", "n", 0), "/payload/data/n", literal),
+        )
     c.roundtrip(
         "result",
         pre,
