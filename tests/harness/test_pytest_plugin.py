@@ -1,0 +1,78 @@
+"""The pytest plugin, run with pytester as a project would run it; and inactive when not asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REFERENCE_CMD, fake
+
+pytest_plugins = ["pytester"]
+#: Plugins that have nothing to do with these runs and cost a second each (hypothesis's session setup).
+QUIET = ("-p", "no:hypothesispytest", "-p", "no:xdist", "-p", "no:cacheprovider")
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(*QUIET, *args)
+
+
+def test_inactive_without_a_vmjob_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_one():\n    assert True\n")
+    result = run(pytester)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["collected 1 item"])
+    assert "vmjob::" not in result.stdout.str()
+
+
+def test_reference_cases_become_passing_items_named_by_case_id(pytester: pytest.Pytester, corpus: Path) -> None:
+    result = run(pytester, "--vmjob-cmd", REFERENCE_CMD, "--vmjob-corpus", str(corpus), "-v")
+    result.assert_outcomes(passed=9)
+    result.stdout.fnmatch_lines(
+        ["*vmjob::core-minimal-job-is-valid PASSED*", "*vmjob::roundtrip-unknown-members-kept PASSED*"]
+    )
+
+
+def test_failures_show_expected_and_got_and_warnings_not_counted_are_xfail(
+    pytester: pytest.Pytester, corpus: Path
+) -> None:
+    result = run(pytester, "--vmjob-cmd", fake("always-valid"), "--vmjob-corpus", str(corpus))
+    # 4 invalid cases fail; the warning case is a recommended rule: an xfail at the default level.
+    result.assert_outcomes(passed=4, failed=4, xfailed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*core-version-2-is-invalid: fail — rule core.version (required, class core, kind job)*",
+            '*expected: {"valid": false, "pointer": "/version"}*',
+            '*got:      {"valid": true}*',
+        ]
+    )
+    strict = run(pytester, "--vmjob-cmd", fake("always-valid"), "--vmjob-corpus", str(corpus),
+                                "--vmjob-level", "recommended")  # fmt: skip
+    strict.assert_outcomes(passed=4, failed=5)
+
+
+def test_faults_fail_with_evidence_and_claims_skip(pytester: pytest.Pytester, corpus: Path) -> None:
+    result = run(pytester, "--vmjob-cmd", fake("wrong-seq"), "--vmjob-corpus", str(corpus), "--vmjob-timeout",
+                                "1", "--vmjob-kind", "job")  # fmt: skip
+    result.assert_outcomes(failed=8)
+    result.stdout.fnmatch_lines(["*errored*", "*wrong seq: expected*"])
+    one_shot = run(pytester, "--vmjob-one-shot", f"{sys.executable} -m conformance.reference_impl {{kind}}",
+                                  "--vmjob-corpus", str(corpus), "-k", "capabilities or minimal", "-rs")  # fmt: skip
+    one_shot.assert_outcomes(passed=2, skipped=1)
+    one_shot.stdout.fnmatch_lines(["*outside the claim: the implementation does not claim class 'capabilities'*"])
+
+
+def test_cannot_start_fails_every_item_with_the_reason(pytester: pytest.Pytester, corpus: Path) -> None:
+    result = run(pytester, "--vmjob-cmd", fake("crash-at-start"), "--vmjob-corpus", str(corpus),
+                                "--vmjob-kind", "progress")  # fmt: skip
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*cannot start*exited with status 3 before answering 'start'*"])
+
+
+def test_the_plugin_costs_an_ordinary_run_no_import_of_the_suite() -> None:
+    code = ("import sys, pytest; import conformance.pytest_plugin; "
+            "print(sorted(m for m in sys.modules if m.startswith(('conformance.', 'reference'))))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['conformance.pytest_plugin']"
