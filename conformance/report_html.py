@@ -75,6 +75,9 @@ body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",san
 main{max-width:1200px;margin:0 auto;padding:0 24px 48px}
 h2{font-size:20px;margin:36px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
 h2 small{font-weight:400;color:var(--muted);font-size:14px}
+h3{font-size:16px;margin:26px 0 2px}
+h3 code{font-size:15px}
+.statement{margin:2px 0 8px;color:var(--muted)}
 code,pre{font-family:var(--mono);font-size:13px}
 a{color:#0969da}
 .verdict{color:#fff;padding:28px 24px 24px}
@@ -230,6 +233,7 @@ def _matrix(report: dict[str, Any]) -> list[str]:
     if not cells:
         return [*out, '<p class="empty">No case was run.</p></section>']
     levels = {rid: e["level"] for rid, e in (report.get("rules") or {}).items() if isinstance(e, dict) and "level" in e}
+    failing = {r["rule"] for r in failures(report)[:MAX_CARDS]}
     out.append('<div class="matrix">')
     for klass in sorted(cells, key=lambda c: (order.get(c, len(order)), c)):
         rules = cells[klass]
@@ -252,8 +256,9 @@ def _matrix(report: dict[str, Any]) -> list[str]:
             light = " light" if w == "skip" else ""
             tip = f"{rule_id} ({level}): " + ", ".join(f"{n} {o}" for o, n in counts.items() if n)
             name = _breakable(short)
+            target = "fail-" if rule_id in failing else "rule-"
             out.append(
-                f'<a class="tile{light}{nc}" style="--c:{COLOURS[w]}" href="#{attr(_anchor("rule-", rule_id))}" '
+                f'<a class="tile{light}{nc}" style="--c:{COLOURS[w]}" href="#{attr(_anchor(target, rule_id))}" '
                 f'title="{attr(tip)}"><span class="r">{name}</span><span class="k">{text(label)}</span></a>'
             )
         out.append("</div>")
@@ -292,8 +297,10 @@ def _pre(value: str, limit: int, heading: str | None, cls: str = "") -> str:
 
 
 def _pretty(value: Any) -> str:
+    """JSON on one line when it is short, indented when it is not."""
     try:
-        return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+        flat = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+        return flat if len(flat) <= 70 else json.dumps(value, ensure_ascii=False, indent=2, default=str)
     except (TypeError, ValueError):
         return repr(value)
 
@@ -317,7 +324,7 @@ def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bo
         '<div class="body">',
     ]
     if item.get("description"):
-        out.append(f"<p>{text(item['description'])}</p>")
+        out.append(f"<p>{_code_spans(text(item['description']))}</p>")
     if meta:
         out.append(f'<p class="lvl">{meta}</p>')
     out.append(
@@ -335,14 +342,37 @@ def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bo
 
 
 def _failures(report: dict[str, Any]) -> list[str]:
+    """Failures grouped by rule, the groups that count at the level first, worst outcome first."""
     bad = failures(report)
-    out = [f'<section id="failures"><h2>Failures <small>{len(bad)} cases, those that count first</small></h2>']
+    out = [
+        f'<section id="failures"><h2>Failures <small>{len(bad)} cases in {len({r["rule"] for r in bad})} rules, '
+        "those that count first</small></h2>"
+    ]
     if not bad:
         return [*out, '<p class="empty">None: every case run passed.</p></section>']
-    for i, r in enumerate(bad[:MAX_CARDS]):
-        out += _card(report, r, f"case-{i}", i < OPEN_CARDS)
-    if len(bad) > MAX_CARDS:
-        out.append(f"<p>… and {len(bad) - MAX_CARDS} more failures, listed under <a href='#cases'>All cases</a>.</p>")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in bad:
+        groups.setdefault(r["rule"], []).append(r)
+    rules = report.get("rules") or {}
+    shown = 0
+    for rule_id, items in groups.items():
+        if shown >= MAX_CARDS:
+            break
+        entry = rules.get(rule_id) or {}
+        level = items[0]["level"]
+        note = "" if counted(report, items[0]) else f", not counted at level {report['level']}"
+        out.append(
+            f'<h3 id="{attr(_anchor("fail-", rule_id))}"><code>{_breakable(rule_id)}</code> '
+            f'<span class="lvl">{text(level)}{text(note)} · {len(items)} of '
+            f"{sum((entry.get('counts') or {}).values()) or len(items)} cases</span></h3>"
+        )
+        if entry.get("statement"):
+            out.append(f'<p class="statement">{_code_spans(text(entry["statement"]))}</p>')
+        for r in items[: MAX_CARDS - shown]:
+            out += _card(report, r, f"case-{shown}", shown < OPEN_CARDS)
+            shown += 1
+    if len(bad) > shown:
+        out.append(f"<p>… and {len(bad) - shown} more failures, listed under <a href='#cases'>All cases</a>.</p>")
     out.append("</section>")
     return out
 

@@ -13,7 +13,7 @@ from conformance.reports import build_report, render_html
 
 #: Every element the page is made of; anything else in a rendered page was injected.
 ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer", "div", "span", "h2",
+    "html", "head", "meta", "title", "style", "body", "header", "main", "section", "footer", "div", "span", "h2", "h3",
     "h4", "small", "p", "a", "b", "i", "br", "wbr", "code", "pre", "details", "summary", "table", "thead", "tbody",
     "tr", "th", "td", "dl", "dt", "dd",
 }  # fmt: skip
@@ -84,14 +84,16 @@ def test_the_matrix_has_one_tile_per_class_and_rule_coloured_by_worst_outcome(pa
     tiles = Tags(page).with_class("a", "tile")
     pairs = {(r["class"], r["rule"]) for r in [*bad["results"], *bad["findings"]]}
     assert len(tiles) == len(pairs)
-    by_rule = {a["href"]: a for a in tiles}
-    assert "--c:#8250df" in (by_rule["#rule-core.kind"]["style"] or "")  # crash
-    assert "--c:#cf222e" in (by_rule["#rule-core.version"]["style"] or "")  # fail
-    assert "--c:#afb8c1" in (by_rule["#rule-worker.hostname"]["style"] or "")  # skip
-    assert "nc" in (by_rule["#rule-core.operation.charset"]["class"] or "").split()  # not counted: striped
-    # Every tile links to its rule's row.
-    rows = {a.get("id") for t, a in Tags(page).tags if t == "tr"}
-    assert {h.lstrip("#") for h in by_rule} <= rows
+    by_rule = {(a["href"] or "").split("-", 1)[1]: a for a in tiles}
+    assert "--c:#8250df" in (by_rule["core.kind"]["style"] or "")  # crash
+    assert "--c:#cf222e" in (by_rule["core.version"]["style"] or "")  # fail
+    assert "--c:#afb8c1" in (by_rule["worker.hostname"]["style"] or "")  # skip
+    assert "nc" in (by_rule["core.operation.charset"]["class"] or "").split()  # not counted: striped
+    # A tile links to its rule's failures when it has some, else to its row in the rule table.
+    assert by_rule["core.version"]["href"] == "#fail-core.version"
+    assert by_rule["worker.hostname"]["href"] == "#rule-worker.hostname"
+    ids = {a.get("id") for _, a in Tags(page).tags}
+    assert {(a["href"] or "").lstrip("#") for a in tiles} <= ids
 
 
 def test_failures_come_first_each_with_expected_got_and_document(page: str, bad: dict[str, Any]) -> None:
