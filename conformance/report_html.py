@@ -100,13 +100,16 @@ a{color:#0969da}
 .matrix{display:grid;grid-template-columns:150px 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden}
 .matrix>.cls{background:var(--bg);padding:10px 12px;border-top:1px solid var(--line);font-weight:600}
 .matrix>.cls small{display:block;font-weight:400;color:var(--muted);font-size:12px}
-.matrix>.tiles{display:flex;flex-wrap:wrap;gap:5px;padding:10px;border-top:1px solid var(--line)}
+.matrix>.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(168px,1fr));gap:5px;padding:10px;
+border-top:1px solid var(--line)}
 .matrix>.cls:first-child,.matrix>.cls:first-child+.tiles{border-top:0}
-.tile{display:flex;flex-direction:column;justify-content:space-between;width:136px;min-height:50px;padding:4px 7px;
+.tile{display:flex;flex-direction:column;justify-content:space-between;min-height:48px;padding:4px 7px;
 border-radius:5px;color:#fff;text-decoration:none;background:var(--c);font-size:12px;line-height:1.25}
-.tile .r{font-family:var(--mono);font-size:11.5px;overflow-wrap:break-word}
+.tile .r{font-family:var(--mono);font-size:11px;overflow-wrap:break-word}
 .tile .k{font-weight:700;font-size:12px;opacity:.95}
 .tile.light{color:#1f2328}
+.tile .pr{display:block;height:3px;background:rgba(0,0,0,.25);border-radius:2px;margin-top:3px}
+.tile .pr span{display:block;height:100%;background:rgba(255,255,255,.9);border-radius:2px}
 .tile.nc{background:repeating-linear-gradient(135deg,var(--c),var(--c) 6px,color-mix(in srgb,var(--c) 80%,#fff) 6px,
 color-mix(in srgb,var(--c) 80%,#fff) 12px)}
 .pill{display:inline-block;padding:0 8px;border-radius:10px;color:#fff;background:var(--c);font-size:12px;
@@ -257,9 +260,11 @@ def _matrix(report: dict[str, Any]) -> list[str]:
             tip = f"{rule_id} ({level}): " + ", ".join(f"{n} {o}" for o, n in counts.items() if n)
             name = _breakable(short)
             target = "fail-" if rule_id in failing else "rule-"
+            ratio = 100 * counts["pass"] / run if run else 0
             out.append(
                 f'<a class="tile{light}{nc}" style="--c:{COLOURS[w]}" href="#{attr(_anchor(target, rule_id))}" '
-                f'title="{attr(tip)}"><span class="r">{name}</span><span class="k">{text(label)}</span></a>'
+                f'title="{attr(tip)}"><span class="r">{name}</span><span class="k">{text(label)}</span>'
+                f'<span class="pr"><span style="width:{ratio:.0f}%"></span></span></a>'
             )
         out.append("</div>")
     out.append("</div></section>")
