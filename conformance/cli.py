@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from . import __version__
 
 #: The command groups, each a module of ``conformance.commands`` with ``register(subparsers)``.
-COMMAND_MODULES = ("validate", "adapter", "bench", "report", "compare", "selftest", "certify", "serve", "corpus")
+COMMAND_MODULES = (
+    "validate",
+    "adapter",
+    "bench",
+    "report",
+    "compare",
+    "selftest",
+    "certify",
+    "serve",
+    "corpus",
+    "fuzz",
+)
 
 
 class UsageError(Exception):

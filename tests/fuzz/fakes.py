@@ -23,10 +23,16 @@ def _reply(
     return {"valid": not errors, "errors": [{"pointer": e.pointer, "message": e.message} for e in errors]}
 
 
+def _bytes(text: str) -> bytes:
+    """The exact bytes the in-process transport decoded (invalid UTF-8 arrives as surrogate escapes)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
 def _bending(rule_drop: Callable[[reference.Issue, Any], bool]) -> Fake:
     def fake(kind: str, text: str) -> dict[str, Any]:
-        value, _faults = parse(text)
-        return _reply(reference.validate(text, kind), rule_drop, value)
+        data = _bytes(text)
+        value, _faults = parse(data)
+        return _reply(reference.validate(data, kind), rule_drop, value)
 
     return fake
 
@@ -72,8 +78,8 @@ accepts_integral_float = _bending(
 
 def rejects_unknown_top_level(kind: str, text: str) -> dict[str, Any]:
     """Rejects a job with a top-level member the schema does not define, as the Rust crate does."""
-    result = reference.validate(text, kind)
-    value, _ = parse(text)
+    result = reference.validate(_bytes(text), kind)
+    value, _ = parse(_bytes(text))
     if kind == "job" and isinstance(value, dict):
         known = set(reference.schema("job")["properties"])
         extra = [k for k in value if k not in known]
@@ -87,12 +93,11 @@ def last_wins_duplicates(kind: str, text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
-        return {"valid": reference.validate(text, kind).valid}
-    if isinstance(value, dict) and text.lstrip().startswith("{"):
-        value_check = parse(text)[1]
-        if value_check and value_check[0].rule == "parse.duplicate-member":
-            return {"valid": reference.validate_value(value, kind).valid}
-    return {"valid": reference.validate(text, kind).valid}
+        return {"valid": reference.validate(_bytes(text), kind).valid}
+    faults = parse(_bytes(text))[1]
+    if faults and faults[0].rule == "parse.duplicate-member":
+        return {"valid": reference.validate_value(value, kind).valid}
+    return {"valid": reference.validate(_bytes(text), kind).valid}
 
 
 FAKES: dict[str, tuple[Fake, str]] = {

@@ -1,0 +1,306 @@
+"""``vmjob fuzz (--cmd | --one-shot | --url | --python) TARGET``: differential fuzzing against the reference.
+
+Exit status 0 when no divergence counts at ``--level``, 1 when one does, 2 for a usage or harness error.
+``--report FILE`` keeps the header, every finding (with its minimal document) and a footer with the run's
+figures; ``--replay FILE`` sends a report's findings to the implementation again and says which still
+diverge (the transport defaults to the one the report names).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from reference import CLASSES, KINDS, LEVELS
+
+from .. import __version__
+from ..cli import UsageError
+from ..transports import Implementation, TransportError, open_implementation
+from ..transports.base import ImplementationGone
+from .certify import TRANSPORT_OPTIONS, options
+
+_SHOWN = 600
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "fuzz",
+        help="fuzz an implementation differentially against the reference",
+        description="Send generated documents (valid ones, and mutations that each break one rule) to an "
+        "implementation and to the reference; report every disagreement once per rule, shrunk to a minimal "
+        "document. Exit 0 when no divergence counts at --level, 1 when one does, 2 for a usage or harness error.",
+    )
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
+    group.add_argument("--one-shot", metavar="COMMAND", help="one process per document; {kind} is replaced")
+    group.add_argument("--url", metavar="URL", help="an HTTP service; documents are POSTed; {kind} is replaced")
+    group.add_argument("--python", metavar="MODULE:FUNCTION", help="an in-process function(kind, text)")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument("--examples", type=int, metavar="N", help="documents to send (default 10000)")
+    budget.add_argument("--duration", type=float, metavar="SECONDS", help="fuzz for this long instead")
+    p.add_argument("--seed", type=int, default=None, help="the generator's seed (default: random; it is printed)")
+    p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
+    p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
+    p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for one reply (default 5)")
+    p.add_argument("--start-timeout", type=float, default=None, help="seconds to wait for 'start' (default 10)")
+    p.add_argument("--max-restarts", type=int, default=5, help="restarts after crashes or hangs (default 5)")
+    p.add_argument("--window", type=int, default=64, help="requests in flight at once with --cmd (default 64)")
+    p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
+    p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
+    p.add_argument("--report", metavar="FILE", help="write header, findings and footer (.jsonl, or .json)")
+    p.add_argument("--replay", metavar="REPORT", help="re-run a report's findings instead of fuzzing")
+    p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.set_defaults(func=run)
+
+
+def _target(args: argparse.Namespace) -> tuple[str, str] | None:
+    for name, _ in TRANSPORT_OPTIONS:
+        value = getattr(args, name.replace("-", "_"))
+        if value is not None:
+            if not value.strip():
+                raise UsageError(f"--{name}: the target is empty")
+            return name, value
+    return None
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _open(transport: str, target: str, args: argparse.Namespace) -> Implementation:
+    try:
+        impl = open_implementation(transport, target, options(args))
+        impl.start()
+    except TransportError as err:
+        raise UsageError(str(err)) from err
+    return impl
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + f"... ({len(text)} characters)"
+
+
+def _show(finding: dict[str, Any], n: int, out: IO[str]) -> None:
+    counted = "" if finding.get("counted", True) else ", not counted at this level"
+    print(f"\nfinding {n}: {finding['rule']} ({finding['level']}, {finding['class']}{counted})", file=out)
+    print(f"  {finding['message']}", file=out)
+    doc = finding.get("document")
+    if doc is None:
+        shown = "base64:" + finding["document_base64"]
+    else:
+        shown = doc if doc.isprintable() else json.dumps(doc, ensure_ascii=False) + " (as a JSON string)"
+    print(
+        f"  found after {finding['examples']} examples; minimal {finding['kind']} document "
+        f"({finding['size']} bytes, shrunk from {finding['original_size']}):",
+        file=out,
+    )
+    print(f"    {_short(shown)}", file=out)
+
+
+class _Report:
+    """The report file: JSON Lines written as the run goes (a killed run keeps its findings), or one JSON list."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.records: list[dict[str, Any]] = []
+        self.fh: IO[str] | None = None
+        if path is not None:
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            except OSError as err:
+                raise UsageError(f"--report {path!r}: cannot write: {err.strerror or err}") from err
+        self.lines = path is not None and not path.endswith(".json")
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+        if self.fh is not None and self.lines:
+            self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh is not None:
+            if not self.lines:
+                json.dump(self.records, self.fh, ensure_ascii=False, indent=1)
+                self.fh.write("\n")
+            self.fh.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.replay is not None:
+        return replay(args)
+    tgt = _target(args)
+    if tgt is None:
+        raise UsageError("one of --cmd, --one-shot, --url, --python is required (or --replay REPORT)")
+    if args.examples is not None and args.examples < 1:
+        raise UsageError(f"--examples={args.examples} must be >= 1")
+    if args.duration is not None and not args.duration > 0:
+        raise UsageError(f"--duration={args.duration} must be > 0")
+    from ..fuzz.differential import DEFAULT_EXAMPLES, FuzzStats, fuzz
+
+    seed = args.seed if args.seed is not None else random.randrange(2**32)
+    impl = _open(*tgt, args)
+    try:
+        report = _Report(args.report)
+    except UsageError:
+        impl.close()
+        raise
+    out = sys.stdout
+    stats = FuzzStats()
+    counted = 0
+    findings = 0
+    info = impl.info
+    assert info is not None
+    examples = args.examples if args.examples is not None or args.duration is not None else DEFAULT_EXAMPLES
+    report.add(
+        {
+            "type": "header",
+            "suite_version": __version__,
+            "corpus_digest": None,
+            "seed": seed,
+            "started_at": _now(),
+            "implementation": info.to_json(),
+            "transport": {"kind": tgt[0], "target": tgt[1]},
+            "level": args.level,
+            "filters": {"kinds": args.kinds, "classes": args.classes, "rules": []},
+            "fuzz": examples,
+            "duration": args.duration,
+            "timeout": args.timeout,
+        }
+    )
+    stopped = ""
+    interrupted = True
+    try:
+        for finding in fuzz(
+            impl,
+            examples=examples,
+            duration=args.duration,
+            seed=seed,
+            kinds=args.kinds,
+            classes=args.classes,
+            level=args.level,
+            timeout=args.timeout,
+            stats=stats,
+        ):
+            findings += 1
+            counted += bool(finding["counted"])
+            report.add(finding)
+            if not args.quiet:
+                _show(finding, findings, out)
+        interrupted = False
+    except ImplementationGone as err:
+        stopped = f"fuzzing stopped: {err}"
+        interrupted = False
+    finally:
+        impl.close()
+        report.add(
+            {
+                "type": "footer",
+                "finished_at": _now(),
+                "interrupted": interrupted,
+                "stopped": stopped,
+                "stderr": "",
+                "stats": stats.to_json(),
+            }
+        )
+        report.close()
+    rate = f" ({stats.examples / stats.seconds:,.0f}/s)" if stats.seconds else ""
+    where = f"; report: {args.report}" if args.report else ""
+    skipped = f", {stats.skipped} skipped by the implementation" if stats.skipped else ""
+    outside = f"; kinds outside its claim: {', '.join(stats.outside_claim)}" if stats.outside_claim else ""
+    print(
+        f"\nvmjob fuzz: {stats.examples} examples in {stats.seconds:.1f} s{rate}, seed {seed}, against "
+        f"{info.name} {info.version}: {findings} finding(s), {counted} counted at level {args.level}, "
+        f"{stats.faults} fault(s){skipped}{outside}{where}",
+        file=out,
+    )
+    if stopped:
+        print(f"vmjob fuzz: {stopped}", file=sys.stderr)
+        return 1 if counted else 2
+    if stats.examples == 0:
+        print("vmjob fuzz: nothing was fuzzed: no kind or class within the implementation's claim", file=sys.stderr)
+        return 2
+    return 1 if counted else 0
+
+
+def read_records(path: str) -> Iterator[dict[str, Any]]:
+    """The records of a fuzz report or a results stream: JSON Lines, a JSON list, or {"findings": [...]}."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read the report {path!r}: {getattr(err, 'strerror', None) or err}") from err
+    stripped = text.lstrip()
+    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped.rstrip()):
+        try:
+            body = json.loads(text)
+        except ValueError as err:
+            raise UsageError(f"{path}: not JSON: {err}") from err
+        items = body if isinstance(body, list) else body.get("findings", []) if isinstance(body, dict) else None
+        if items is None:
+            raise UsageError(f"{path}: expected a list of records or an object with 'findings'")
+        for item in items:
+            if isinstance(item, dict):
+                yield item if "type" in item else {"type": "finding", **item}
+        return
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            raise UsageError(f"{path}, line {n}: not JSON: {err}") from err
+        if isinstance(record, dict):
+            yield record
+
+
+def replay(args: argparse.Namespace) -> int:
+    from ..fuzz.differential import replay_finding
+
+    records = list(read_records(args.replay))
+    header = next((r for r in records if r.get("type") == "header"), {})
+    findings = [r for r in records if r.get("type") == "finding"]
+    if not findings:
+        print(f"vmjob fuzz: {args.replay} holds no finding; nothing to replay")
+        return 0
+    tgt = _target(args)
+    if tgt is None:
+        transport = header.get("transport") or {}
+        if not isinstance(transport, dict) or "kind" not in transport or "target" not in transport:
+            raise UsageError(f"{args.replay} names no transport; give one of --cmd, --one-shot, --url, --python")
+        tgt = (str(transport["kind"]), str(transport["target"]))
+    impl = _open(*tgt, args)
+    counted_levels = LEVELS[: LEVELS.index(args.level) + 1]
+    still = fixed = 0
+    try:
+        for f in findings:
+            try:
+                outcome = replay_finding(impl, f)
+            except ValueError as err:
+                raise UsageError(f"{args.replay}: {err}") from err
+            diverges = outcome["diverges"]
+            if diverges and f.get("level") in counted_levels:
+                still += 1
+            fixed += not diverges
+            got = outcome["got"]
+            what = f"valid={got['valid']}" if "valid" in got else got.get("outcome", "?")
+            state = "still diverges" if diverges else "agrees now"
+            print(
+                f"{f.get('id', '?')}: {f.get('rule')} ({f.get('level')}): {state} "
+                f"(reference valid={outcome['expected']['valid']}, implementation {what})"
+            )
+    except ImplementationGone as err:
+        print(f"vmjob fuzz: replay stopped: {err}", file=sys.stderr)
+        return 2
+    finally:
+        impl.close()
+    print(
+        f"\nvmjob fuzz --replay: {len(findings)} finding(s): {still} still diverge at level {args.level}, {fixed} agree"
+    )
+    return 1 if still else 0
