@@ -7,6 +7,7 @@ verdict"); the corpus states its expectations independently, so any disagreement
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -55,15 +56,18 @@ class CoverageRow:
     gap: str
 
 
-@cache
 def _case_validator(root: Path) -> Any:
-    import jsonschema
-
     path = root / SCHEMA_FILE
     if not path.exists():
         path = Path(__file__).resolve().parent.parent / "corpus" / SCHEMA_FILE
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return _validator_for(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator_for(schema_text: str) -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(schema_text))
 
 
 def read_cases(root: Path, problems: list[Problem]) -> list[Case]:
@@ -78,7 +82,7 @@ def read_cases(root: Path, problems: list[Problem]) -> list[Case]:
         except (OSError, UnicodeDecodeError, ValueError) as err:
             problems.append(Problem(rel, "", f"cannot read the file as UTF-8 JSON: {err}"))
             continue
-        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        errors = _schema_errors(validator, text, body)
         for e in errors[:20]:
             at = "/" + "/".join(str(p) for p in e.absolute_path)
             case_id = _case_id_at(body, list(e.absolute_path))
@@ -93,6 +97,18 @@ def read_cases(root: Path, problems: list[Problem]) -> list[Case]:
             except (KeyError, TypeError, ValueError) as err:
                 problems.append(Problem(rel, raw_case.get("id", f"case #{i}"), f"cannot be loaded: {err}"))
     return cases
+
+
+#: Schema errors by (validator, file text): python-jsonschema is most of a check's time, and most files of a
+#: corpus are unchanged between two checks in one process (the tests break one file of a copy at a time).
+_SCHEMA_ERRORS: dict[tuple[int, str], list[Any]] = {}
+
+
+def _schema_errors(validator: Any, text: str, body: Any) -> list[Any]:
+    key = (id(validator), hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    if key not in _SCHEMA_ERRORS:
+        _SCHEMA_ERRORS[key] = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
+    return _SCHEMA_ERRORS[key]
 
 
 def _case_id_at(body: Any, path: list[Any]) -> str:

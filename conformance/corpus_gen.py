@@ -29,6 +29,7 @@ _FAMILY = {
     "result.failed.consistency": "consistency",
     "result.completed.consistency": "consistency",
     "worker.status.within-capacity": "status",
+    "core.$schema": "dollar-schema",  # not schema.json: too easily taken for case.schema.json
 }
 
 

@@ -191,7 +191,9 @@ def run_show(args: argparse.Namespace) -> int:
     else:
         out["form"] = case.form
         text = case.text
-        if text is None:
+        if case.form == "document" and text is not None:
+            out["document"] = json.loads(text)
+        elif text is None:
             out["document_bytes"] = (case.data or b"").hex(" ")
         elif len(text) > 2000:
             out["document_text"] = text[:2000] + f"... ({len(text)} characters in all)"

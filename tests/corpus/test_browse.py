@@ -29,7 +29,7 @@ def test_show_prints_the_case_and_refuses_an_unknown_id() -> None:
     assert out.returncode == 0
     shown = json.loads(out.stdout)
     assert shown["expected"] == {"valid": False, "pointer": "/job_id"}
-    assert '"job_id":"éééé"' in shown["document_text"]
+    assert shown["document"]["job_id"] == "éééé"
     unknown = vmjob("show", "job.core.no-such-case")
     assert unknown.returncode == 2
     assert "id='job.core.no-such-case' is no case of the corpus" in unknown.stderr

@@ -124,7 +124,9 @@ def test_a_non_canonical_file_is_reported(corpus: Path) -> None:
     path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=4), encoding="utf-8")
     assert "job/core/kind.json: is not in the canonical form; run `vmjob corpus format`" in problems(corpus)
     subprocess.run(
-        [sys.executable, "-m", "conformance", "corpus", "format", "--corpus", str(corpus)], check=True, capture_output=True
+        [sys.executable, "-m", "conformance", "corpus", "format", "--corpus", str(corpus)],
+        check=True,
+        capture_output=True,
     )
     assert problems(corpus) == []
 
