@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -159,17 +160,17 @@ def build_report(
     filters: dict[str, Any] = header["filters"] if isinstance(header.get("filters"), dict) else {}
     return {
         "report_version": REPORT_VERSION,
-        "suite_version": header.get("suite_version"),
-        "corpus_digest": header.get("corpus_digest"),
-        "seed": header.get("seed"),
-        "started_at": header.get("started_at"),
-        "finished_at": footer.get("finished_at") if footer else None,
+        "suite_version": _text_or_none(header.get("suite_version")),
+        "corpus_digest": _text_or_none(header.get("corpus_digest")),
+        "seed": header.get("seed") if isinstance(header.get("seed"), int) else _text_or_none(header.get("seed")),
+        "started_at": _text_or_none(header.get("started_at")),
+        "finished_at": _text_or_none(footer.get("finished_at")) if footer else None,
         "interrupted": interrupted,
         "implementation": impl,
         "claimed": {"kinds": list(impl.get("kinds") or []), "classes": list(impl.get("classes") or [])},
-        "transport": header.get("transport"),
+        "transport": header["transport"] if isinstance(header.get("transport"), dict) else None,
         "level": level,
-        "run_level": header.get("level"),
+        "run_level": _text_or_none(header.get("level")),
         "filters": {k: list(filters.get(k) or []) for k in ("kinds", "classes", "rules")},
         "fuzz": header.get("fuzz"),
         "conformant": conformant,
@@ -180,6 +181,13 @@ def build_report(
         "stderr": str(footer.get("stderr") or "") if footer else "",
         "notes": notes,
     }
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A header or footer field as text (the manifest's fields are strings), None when it is absent."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)
 
 
 def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
@@ -195,7 +203,10 @@ def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
     item["message"] = str(rec.get("message") or "")
     item["stderr"] = str(rec.get("stderr") or "")
     duration = rec.get("duration_ms")
-    item["duration_ms"] = float(duration) if isinstance(duration, (int, float)) else 0.0
+    if isinstance(duration, (int, float)) and math.isfinite(duration):
+        item["duration_ms"] = max(0.0, float(duration))
+    else:
+        item["duration_ms"] = 0.0
     extra = rec.get("extra")
     extra = dict(extra) if isinstance(extra, dict) else {}
     for key in ("document", "document_base64", "description"):
@@ -211,8 +222,9 @@ def _finding_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
     _require(rec, _FINDING_KEYS, n, "finding")
     _check_level(rec, n, "finding")
     item = {k: v for k, v in rec.items() if k != "type"}
-    item.setdefault("kind", "job")
-    item.setdefault("message", "")
+    if not isinstance(item.get("kind"), str):
+        item["kind"] = ""
+    item["message"] = str(item.get("message") or "")
     return item
 
 

@@ -162,3 +162,19 @@ def test_an_unreadable_corpus_is_a_note_not_an_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(reports, "digest", broken)
     report = build_report(make_records(always_valid))
     assert any("the corpus cannot be read: corpus/job/core/x.json" in n for n in report["notes"])
+
+
+def test_a_header_of_odd_types_still_gives_a_report_of_the_schema_s_shape() -> None:
+    records = make_records()
+    records[0] = {**records[0], "seed": 1.5, "transport": "cmd", "implementation": ["x"], "started_at": 3}
+    records[1] = {**records[1], "duration_ms": float("inf")}
+    records.append(finding() | {"kind": None, "message": None})
+    report = build_report(records, cases=CASES)
+    check_schema(report)
+    assert (report["seed"], report["transport"], report["implementation"], report["started_at"]) == (
+        "1.5",
+        None,
+        {},
+        "3",
+    )
+    assert report["results"][0]["duration_ms"] == 0.0

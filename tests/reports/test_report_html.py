@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from report_streams import CASES, always_valid, make_records
+from report_streams import CASES, HOSTILE, always_valid, make_records
 
 from conformance.reports import build_report, render_html
 
@@ -41,7 +41,10 @@ class Tags(HTMLParser):
 
 @pytest.fixture(scope="module")
 def bad() -> dict[str, Any]:
-    return build_report(make_records(always_valid, faults=True, hostile=True, findings=True), cases=CASES)
+    records = make_records(always_valid, faults=True, hostile=True, findings=True, name="impl" + HOSTILE)
+    records[0]["transport"] = {"kind": "cmd", "target": "./impl " + HOSTILE}
+    records[0]["implementation"]["homepage"] = "javascript:alert(1)"
+    return build_report(records, cases=CASES)
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,7 @@ def page(bad: dict[str, Any]) -> str:
 def test_the_page_is_self_contained_and_runs_no_script(page: str) -> None:
     assert not re.search(r"<script|\bsrc=|@import|url\((?!#)|<link|<iframe|<object|<embed|\bon\w+=", page, re.I)
     assert not re.search(r'href="(?!#)', page)
+    assert "javascript:alert(1)" in page  # the homepage is shown as text, never as a link
     assert "Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'" in page
 
 
@@ -111,7 +115,7 @@ def test_failures_come_first_each_with_expected_got_and_document(page: str, bad:
 
 def test_the_manifest_says_what_was_certified_against_what(page: str, bad: dict[str, Any]) -> None:
     manifest = page[page.index('id="manifest"') :]
-    for value in ("vmjob-reference 1.2.3 (python)", bad["corpus_digest"], "1234", "2026-11-27T09:00:00Z", "warming up"):
+    for value in ("impl&lt;/script&gt;", bad["corpus_digest"], "1234", "2026-11-27T09:00:00Z", "warming up"):
         assert value in manifest
 
 
