@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
-from .corpus import Case, digest, iter_cases, select
+from .corpus import MODES, Case, CorpusError, case_from_json, corpus_files, default_root, digest, read_file
 from .evaluate import evaluate
 from .model import ImplInfo, Reply
 from .summary import summarize
@@ -81,14 +81,38 @@ def read_records(path: Path, kind: str) -> Iterator[dict[str, Any]]:
                 yield rec
 
 
-def selected(config: RunConfig) -> Iterator[Case]:
-    for case in iter_cases(config.corpus):
-        if select((case,), config.kinds, config.classes, config.rules):
-            yield case
+def selected(config: RunConfig, modes: tuple[str, ...] = ("validate", "match", "roundtrip")) -> Iterator[Case]:
+    """The cases the filters keep, in corpus order, read file by file; only cases of ``modes`` are built
+    (building a case encodes its document: the second pass, over match and roundtrip cases, skips that)."""
+    root = config.corpus or default_root()
+    kinds, classes, rules = set(config.kinds), set(config.classes), config.rules
+    for path in corpus_files(root):
+        rel = path.relative_to(root).as_posix()
+        for i, raw in enumerate(read_file(path, root)):
+            if not isinstance(raw, dict):
+                raise CorpusError(f"{rel}: case #{i} is not an object: {raw!r:.80}")
+            klass, rule = raw.get("class"), raw.get("rule")
+            if (
+                (kinds and raw.get("kind") not in kinds)
+                or (classes and klass not in classes)
+                or (rules and not any(rule == r or str(rule).startswith(r + ".") for r in rules))
+                or MODES.get(str(klass), "validate") not in modes
+            ):
+                continue
+            try:
+                yield case_from_json(raw, rel)
+            except (KeyError, TypeError, ValueError) as err:
+                raise CorpusError(
+                    f"{rel}: case #{i} ({raw.get('id', 'no id')}) is malformed: {type(err).__name__}: {err}"
+                ) from err
 
 
 def count_selected(config: RunConfig) -> int:
     return sum(1 for _ in selected(config))
+
+
+def any_selected(config: RunConfig) -> bool:
+    return next(selected(config), None) is not None
 
 
 def claimed(info: ImplInfo, case: Case) -> str | None:
@@ -207,7 +231,7 @@ class Runner:
         return summarize(read_records(path, "result"), read_records(path, "finding"), self.config.level)
 
     def _validate_cases(self) -> None:
-        cases = (c for c in selected(self.config) if c.mode == "validate")
+        cases = selected(self.config, ("validate",))
         inflight: deque[tuple[Case, float]] = deque()
 
         def feed() -> Iterator[tuple[str, bytes]]:
@@ -243,9 +267,7 @@ class Runner:
             self._not_run(case)
 
     def _other_cases(self) -> None:
-        for case in selected(self.config):
-            if case.mode == "validate":
-                continue
+        for case in selected(self.config, ("match", "roundtrip")):
             why = claimed(self.info, case)
             if why or self.stopped:
                 self._not_run(case)

@@ -18,7 +18,7 @@ from reference import CLASSES, KINDS, LEVELS, RULES
 
 from ..cli import UsageError
 from ..corpus import CorpusError, default_root
-from ..runner import ResultsStream, RunConfig, Runner, count_selected
+from ..runner import ResultsStream, RunConfig, Runner, any_selected, count_selected
 from ..transports import TransportError, TransportOptions, open_implementation
 
 TRANSPORT_OPTIONS = (("cmd", "--cmd"), ("one-shot", "--one-shot"), ("url", "--url"), ("python", "--python"))
@@ -155,11 +155,12 @@ def run(args: argparse.Namespace) -> int:
     transport, tgt = target(args)
     cfg = config(args, transport, tgt)
     try:
-        total = count_selected(cfg)
+        if not any_selected(cfg):
+            raise UsageError(f"no corpus case matches the filters in {cfg.corpus}")
+        # Counting reads the corpus once more: only done when there is a terminal to show progress on.
+        total = count_selected(cfg) if not args.quiet and sys.stderr.isatty() else 0
     except CorpusError as err:
         raise UsageError(f"the corpus cannot be read: {err}") from err
-    if total == 0:
-        raise UsageError(f"no corpus case matches the filters in {cfg.corpus}")
     wanted = {n: getattr(args, f"report_{n}") for n in REPORT_OPTIONS if getattr(args, f"report_{n}")}
     reports = _reports()
     if wanted and reports is None:
@@ -184,7 +185,9 @@ def run(args: argparse.Namespace) -> int:
         stream.close()
         impl.close()
     conformant = bool(summary["conformant"])
-    if reports is not None:
+    # The report holds every result; it is built only when asked for (files, or the terminal summary), so
+    # a --quiet run's memory stays flat however many cases it has.
+    if reports is not None and (wanted or not args.quiet):
         try:
             report = reports.build_report(reports.read_stream(results), cfg.level)
             if wanted:
