@@ -54,12 +54,26 @@ class ValidationResult:
         }
 
 
+_TEXTUAL: tuple[type, ...] = ()
+
+
+def _textual() -> tuple[type, ...]:
+    """The parser's number types that keep their literal (imported late: the parser imports this module)."""
+    global _TEXTUAL
+    if not _TEXTUAL:
+        from ._parse import BigNumber, FloatLiteral
+
+        _TEXTUAL = (BigNumber, FloatLiteral)
+    return _TEXTUAL
+
+
 def describe(value: Any) -> str:
     """A short JSON rendering of ``value`` for a message, bounded whatever its size."""
-    from ._parse import BigNumber, FloatLiteral, describe_digits
+    if isinstance(value, _textual()):
+        from ._parse import describe_digits
 
-    if isinstance(value, (BigNumber, FloatLiteral)):
-        return describe_digits(value.text)
+        literal: Any = value  # a BigNumber or FloatLiteral: its text is the literal as written
+        return describe_digits(literal.text)
     if isinstance(value, str):
         if len(value) > _SHORT:
             return json.dumps(value[:_SHORT], ensure_ascii=False)[:-1] + f'..." ({len(value)} code points)'

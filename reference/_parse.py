@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 from ._issues import Issue
@@ -83,6 +84,31 @@ def _reject_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not JSON: RFC 8259 has no NaN or Infinity")
 
 
+class _Duplicate(Exception):
+    pass
+
+
+def _pairs_fast(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The common path: no state, no closure; a duplicate member sends the parse to the slow path."""
+    obj = dict(items)
+    if len(obj) != len(items):
+        raise _Duplicate
+    return obj
+
+
+_LOCAL = threading.local()
+
+
+def _decoder() -> json.JSONDecoder:
+    """A decoder per thread (the reference serves HTTP from threads), built once rather than per document."""
+    decoder: json.JSONDecoder | None = getattr(_LOCAL, "decoder", None)
+    if decoder is None:
+        decoder = _LOCAL.decoder = json.JSONDecoder(
+            object_pairs_hook=_pairs_fast, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
+        )
+    return decoder
+
+
 def _big_int(text: str) -> int | BigNumber:
     return int(text) if len(text) <= _BIG_DIGITS else BigNumber(text)
 
@@ -119,7 +145,7 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
         return None, [fault] if fault else []
     duplicates = False
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:  # the slow path: collect every duplicate
         nonlocal duplicates
         obj = dict(items)
         if len(obj) == len(items):
@@ -132,10 +158,8 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
 
     try:
         try:
-            value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float)
-        except ValueError as err:
-            if isinstance(err, json.JSONDecodeError) or "integer string conversion" not in str(err):
-                raise
+            value = _decoder().decode(text)
+        except _Duplicate:
             value = json.loads(
                 text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
             )
@@ -155,7 +179,7 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
     except (ValueError, MemoryError) as err:  # pragma: no cover - defensive: json raises nothing else documented
         return None, [_syntax(f"unreadable JSON: {err}")]
     issues: list[Issue] = []
-    if _MAYBE_SURROGATE.search(text) is not None:
+    if (not text.isascii() or "\\u" in text) and _MAYBE_SURROGATE.search(text) is not None:
         lone = _find_lone_surrogate(value)
         if lone is not None:
             return None, [lone]

@@ -127,21 +127,19 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
 
     if "const" in node:
         const = node["const"]
+        const_text = json.dumps(const)
         add(
             JSON_TYPE[type(const)],
-            lambda v, p, e, w: (
-                None if v == const else err(e, p, f"{describe(v)} was expected to be {json.dumps(const)}")
-            ),
+            lambda v, p, e, w: None if v == const else err(e, p, f"{describe(v)} was expected to be {const_text}"),
             const.__eq__ if isinstance(const, str) else None,
         )
     if "enum" in node:
         allowed = node["enum"]
         allowed_set = frozenset(allowed)
+        allowed_text = json.dumps(allowed)
         add(
             "string",
-            lambda v, p, e, w: (
-                None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {json.dumps(allowed)}")
-            ),
+            lambda v, p, e, w: None if v in allowed_set else err(e, p, f"{describe(v)} is not one of {allowed_text}"),
             allowed_set.__contains__,
         )
     if "minLength" in node:
@@ -156,11 +154,10 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
     if "pattern" in node:
         pattern = node["pattern"]
         rx = _ecma(pattern)
+        pattern_text = json.dumps(pattern)
         add(
             "string",
-            lambda v, p, e, w: (
-                None if rx.search(v) else err(e, p, f"{describe(v)} does not match {json.dumps(pattern)}")
-            ),
+            lambda v, p, e, w: None if rx.search(v) else err(e, p, f"{describe(v)} does not match {pattern_text}"),
             rx.search,
         )
     if node.get("format") == "date-time":
