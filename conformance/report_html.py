@@ -29,6 +29,7 @@ from .report_util import (
     extra_message,
     failures,
     impl_line,
+    plural,
     transport_line,
     verdict_line,
     worst,
@@ -171,7 +172,7 @@ def render_html(report: dict[str, Any]) -> str:
         f'<header class="verdict {state}" id="verdict"><div>',
         f'<div class="big">{headline[state]}</div>',
         f'<div class="sub">at level <b>{text(report["level"])}</b> · <b>{text(impl_line(report))}</b> over '
-        f"{text(transport_line(report))} · {s['total']} cases, {len(report['findings'])} findings"
+        f"{text(transport_line(report))} · {plural(s['total'], 'case')}, {plural(len(report['findings']), 'finding')}"
         f"{' · ' + str(s.get('blocking', 0)) + ' blocking' if s.get('blocking') else ''}</div>",
         "</div></header><main>",
     ]

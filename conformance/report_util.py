@@ -124,6 +124,10 @@ def failures(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(bad, key=lambda r: (not counted(report, r), -SEVERITY[r["outcome"]]))
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def impl_line(report: dict[str, Any]) -> str:
     impl = report.get("implementation") or {}
     name = clean(impl.get("name") or "unnamed implementation")
@@ -139,7 +143,7 @@ def transport_line(report: dict[str, Any]) -> str:
         return "unknown transport"
     kind = clean(t.get("kind", "?"))
     target = t.get("target")
-    return f"{kind} {clean(target)!r}" if target else kind
+    return f"{kind} '{clean(target)}'" if target else kind
 
 
 def verdict_line(report: dict[str, Any]) -> str:
