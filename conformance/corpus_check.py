@@ -70,8 +70,12 @@ def _validator_for(schema_text: str) -> Any:
     return jsonschema.Draft202012Validator(json.loads(schema_text))
 
 
-def read_cases(root: Path, problems: list[Problem]) -> list[Case]:
-    """Every case whose file can be read; unreadable, invalid or non-canonical files become problems."""
+def read_cases(root: Path, problems: list[Problem], seen_ids: set[str] | None = None) -> list[Case]:
+    """Every case whose file can be read; unreadable, invalid or non-canonical files become problems.
+
+    ``seen_ids`` collects the ids of cases in files that break the case schema too, so that one bad file
+    is reported once rather than again as a list of vanished ids.
+    """
     validator = _case_validator(root)
     cases: list[Case] = []
     for path in corpus_files(root):
@@ -88,6 +92,8 @@ def read_cases(root: Path, problems: list[Problem]) -> list[Case]:
             case_id = _case_id_at(body, list(e.absolute_path))
             problems.append(Problem(rel, case_id, f"does not match case.schema.json at {at}: {e.message[:200]}"))
         if errors:
+            if seen_ids is not None and isinstance(body, dict) and isinstance(body.get("cases"), list):
+                seen_ids.update(c["id"] for c in body["cases"] if isinstance(c, dict) and isinstance(c.get("id"), str))
             continue
         if text != canonical_text(body):
             problems.append(Problem(rel, "", "is not in the canonical form; run `vmjob corpus format`"))
@@ -121,8 +127,9 @@ def _case_id_at(body: Any, path: list[Any]) -> str:
     return ""
 
 
-def check_identity(root: Path, cases: list[Case], problems: list[Problem]) -> None:
-    """Unique ids and descriptions; the ledger lists every id and loses none."""
+def check_identity(root: Path, cases: list[Case], problems: list[Problem], unloaded: Iterable[str] = ()) -> None:
+    """Unique ids and descriptions; the ledger lists every id and loses none (``unloaded``: ids of cases
+    whose file is reported already)."""
     for ident, n in Counter(c.id for c in cases).items():
         if n > 1:
             where = ", ".join(sorted({c.source for c in cases if c.id == ident}))
@@ -143,7 +150,7 @@ def check_identity(root: Path, cases: list[Case], problems: list[Problem]) -> No
             problems.append(Problem(f"{LEDGER}:{line}", ident, f"listed again (first at line {seen[ident]})"))
         seen.setdefault(ident, line)
     retired = {ident for _, ident, r in entries if r}
-    present = {c.id for c in cases}
+    present = {c.id for c in cases} | set(unloaded)
     for c in cases:
         if c.id not in seen:
             problems.append(
@@ -314,11 +321,12 @@ def check(root: Path) -> list[Problem]:
     problems: list[Problem] = []
     if not root.is_dir():
         return [Problem(str(root), "", "is not a directory")]
+    unloaded: set[str] = set()
     try:
-        cases = read_cases(root, problems)
+        cases = read_cases(root, problems, unloaded)
     except CorpusError as err:
         return [Problem(str(root), "", str(err))]
-    check_identity(root, cases, problems)
+    check_identity(root, cases, problems, unloaded)
     for case in cases:
         problems.extend(Problem(case.source, case.id, m) for m in check_case(case))
     for row in coverage(cases):

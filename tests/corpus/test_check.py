@@ -166,6 +166,8 @@ def test_a_case_breaking_the_case_schema_is_reported(corpus: Path) -> None:
     found = problems(corpus)
     assert any("job/core/kind.json: Not A Slug: does not match case.schema.json at /cases/0/id" in p for p in found)
     assert any("does not match case.schema.json at /cases/1" in p for p in found)
+    second = json.loads((ROOT / "job/core/kind.json").read_text(encoding="utf-8"))["cases"][1]["id"]
+    assert not any(second in p and "vanished" in p for p in found), "a case of a bad file is not also 'vanished'"
 
 
 def test_a_wrong_level_is_reported(corpus: Path) -> None:
@@ -196,3 +198,32 @@ def test_check_exits_1_with_one_line_per_problem_and_2_on_usage(corpus: Path, tm
     missing = subprocess.run([*run, str(tmp_path / "nowhere")], capture_output=True, text=True, check=False)
     assert missing.returncode == 2
     assert "is not a directory" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_generate_is_a_no_op_on_the_shipped_corpus_and_leaves_curated_files_alone(corpus: Path) -> None:
+    from conformance.corpus_gen import generate
+
+    curated = corpus / "job/core/examples.json"
+    before = curated.read_bytes()
+    assert "generated" not in json.loads(before)
+    ledger = (corpus / "ids.txt").read_bytes()
+    report = generate(corpus)
+    assert (report.written, report.removed, report.new_ids, report.vanished) == ([], [], [], [])
+    assert curated.read_bytes() == before
+    assert (corpus / "ids.txt").read_bytes() == ledger
+
+
+def test_generate_issues_a_curated_case_id_and_restores_a_damaged_generated_file(corpus: Path) -> None:
+    from conformance.corpus_gen import generate
+
+    def add(body: dict[str, Any]) -> None:
+        case = dict(body["cases"][1])
+        case.update(id="job.example.minimal-again", description="a second look at the minimal job")
+        body["cases"].append(case)
+
+    edit(corpus, "job/core/examples.json", add)
+    (corpus / "job/core/kind.json").write_text("{}", encoding="utf-8")
+    report = generate(corpus)
+    assert report.new_ids == ["job.example.minimal-again"]
+    assert report.written == ["job/core/kind.json"]
+    assert problems(corpus) == []
