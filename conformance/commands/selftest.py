@@ -111,13 +111,10 @@ def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
         if fuzz_ran and s.fuzz_flagged is False:
             gaps.append("the fuzzer")
         if gaps:
-            w = v.witness
-            what = (
-                f"match required={list(w.required)} available={list(w.available)}"
-                if w.mode == "match"
-                else f"{w.mode} {w.kind} {w.data[:160].decode('utf-8', 'backslashreplace')}"
+            yield (
+                f"survivor {s.name} ({' and '.join(gaps)}): rule {', '.join(v.breaks)}; "
+                f"caught by e.g. {v.witness.describe()}"
             )
-            yield f"survivor {s.name} ({' and '.join(gaps)}): rule {', '.join(v.breaks)}; caught by e.g. {what}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,6 +25,19 @@ class Witness:
     required: tuple[str, ...] = ()
     available: tuple[str, ...] = ()
 
+    def describe(self, limit: int = 600) -> str:
+        """One line: the request that shows the mistake (bounded; bytes that are not UTF-8 escaped)."""
+        if self.mode == "match":
+            return f"match required={list(self.required)} available={list(self.available)}"
+        text = self.data.decode("utf-8", "backslashreplace")
+        shown = text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+        return f"{self.mode} {self.kind} {shown}"
+
+    def to_json(self) -> dict[str, object]:
+        if self.mode == "match":
+            return {"mode": self.mode, "required": list(self.required), "available": list(self.available)}
+        return {"mode": self.mode, "kind": self.kind, "document": self.data.decode("utf-8", "backslashreplace")}
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -66,4 +79,5 @@ class Variant:
             "breaks": list(self.breaks),
             "classes": list(self.classes),
             "level": self.level,
+            "witness": self.witness.to_json() if self.witness else None,
         }

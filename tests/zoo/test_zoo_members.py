@@ -107,5 +107,10 @@ def test_to_json_describes_a_mutant() -> None:
         "breaks": ["core.execution.priority"],
         "classes": ["core"],
         "level": "required",
+        "witness": {
+            "mode": "validate",
+            "kind": "job",
+            "document": get("priority-0-accepted").witness.data.decode(),  # type: ignore[union-attr]
+        },
     }
     assert json.dumps(get("eq-bare-verdict").to_json())
