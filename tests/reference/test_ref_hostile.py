@@ -124,3 +124,14 @@ def test_huge_exponent_in_an_integer_member_is_not_an_integer_literal() -> None:
 def test_the_verdict_is_json_serialisable() -> None:
     result = reference.validate(b"\xef\xbb\xbf{}")
     json.dumps(result.to_json())
+
+
+def test_threads_get_the_same_verdicts_as_one_thread() -> None:
+    """The parser keeps one decoder per thread; the HTTP transport validates from many threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [document("job", {"/execution/priority": i % 13, "/x": {"k": i}}) for i in range(300)]
+    docs += ['{"a": 1, "a": 2}', "[1]", '{"a": NaN}']
+    serial = [reference.validate(d).to_json() for d in docs]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda d: reference.validate(d).to_json(), docs)) == serial

@@ -165,3 +165,10 @@ def test_a_model_edited_in_place_is_revalidated() -> None:
     assert job.validate().rules == {"core.execution.priority"}
     with pytest.raises(ValidationError):
         reference.JobValidator.validate(job)
+
+
+def test_normalize_and_copies_keep_big_numbers_and_float_literals() -> None:
+    digits = "7" * 60
+    doc = document("job", {"/payload/data/b": Raw(digits), "/payload/data/f": [Raw("1e400"), Raw("0.10")]})
+    normal = JobDocument.from_json(doc).normalize().to_text()
+    assert f'"b":{digits}' in normal and '"f":[1e400,0.10]' in normal
