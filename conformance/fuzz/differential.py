@@ -293,8 +293,10 @@ def fuzz(
         examples = DEFAULT_EXAMPLES
     stats = stats if stats is not None else FuzzStats()
     owned = isinstance(impl, tuple)
-    target = open_implementation(impl[0], impl[1], TransportOptions(timeout=timeout)) if owned else impl
-    assert isinstance(target, Implementation)
+    if isinstance(impl, tuple):
+        target = open_implementation(impl[0], impl[1], TransportOptions(timeout=timeout))
+    else:
+        target = impl
     try:
         yield from _run(target, examples, duration, seed, kinds, classes, level, stats)
     finally:

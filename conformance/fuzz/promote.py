@@ -1,0 +1,152 @@
+"""``vmjob corpus promote REPORT [--out FILE]``: fuzz findings become corpus cases, so a bug stays fixed.
+
+Each finding's minimal document becomes one case: its id is stable (kind, class, rule and a hash of the
+rule and the exact bytes), its expectation is the reference's verdict *now* (valid, pointer, warnings),
+its document is kept as exact text (``document_text``) or, when not UTF-8, as ``document_base64``. Cases
+go to ``corpus/<kind>/<class>/promoted.json`` by default (or ``--out``), merged with what is there without
+duplicates, written in the corpus's canonical form, and their ids are appended to the id ledger, so the
+result passes ``vmjob corpus check``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import reference
+
+from ..cli import UsageError
+from ..corpus import default_root
+from ..corpus_format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
+from ..corpus_gen import slug
+from .differential import finding_bytes
+
+_SHOULD = re.compile(r"\b[Ss][Hh][Oo][Uu][Ll][Dd]\b")
+FILE_NAME = "promoted.json"
+FILE_DESCRIPTION = "Regression cases promoted from `vmjob fuzz` findings (minimal documents, reference verdicts)."
+
+
+def case_of(finding: dict[str, Any]) -> dict[str, Any]:
+    """The corpus case for one finding; ValueError naming the finding when it cannot be one."""
+    fid = finding.get("id", "?")
+    kind, rule = finding.get("kind"), finding.get("rule")
+    if kind not in reference.KINDS:
+        raise ValueError(f"finding {fid!r}: kind={kind!r} is not a document kind")
+    if rule not in reference.RULES:
+        raise ValueError(f"finding {fid!r}: rule={rule!r} is not a rule id of the SPEC")
+    data = finding_bytes(finding)
+    result = reference.validate(data, kind)
+    klass = finding.get("class") or ""
+    digest = hashlib.sha256(f"{rule}\0{kind}\0".encode() + data).hexdigest()[:12]
+    case: dict[str, Any] = {
+        "id": f"{kind}.{slug(rule)}.fuzz-{digest}",
+        "kind": kind,
+        "class": klass,
+        "rule": rule,
+        "level": reference.RULES[rule].level,
+        "valid": result.valid,
+    }
+    if result.valid:
+        what = f"a valid document an implementation rejected ({rule})"
+    else:
+        first = result.errors[0]
+        what = f"{first.message} at {first.pointer or '/'}"
+        case["pointer"] = first.pointer
+    if result.warnings:
+        case["warnings"] = [w.pointer for w in result.warnings]
+    description = " ".join(f"Fuzz finding {digest}: {what}".split())
+    case["description"] = _SHOULD.sub("must", description)
+    try:
+        case["document_text"] = data.decode("utf-8")
+    except UnicodeDecodeError:
+        case["document_base64"] = base64.b64encode(data).decode("ascii")
+    return case
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"description": FILE_DESCRIPTION, "cases": []}
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise UsageError(f"{path}: cannot read the corpus file to merge into: {err}") from err
+    if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
+        raise UsageError(f"{path}: a corpus file is an object with a 'cases' array")
+    if body.get("generated") is True:
+        raise UsageError(f"{path} is written by `vmjob corpus generate`, which would drop promoted cases; use --out")
+    return body
+
+
+def promote(records: list[dict[str, Any]], root: Path, out: Path | None = None) -> dict[Path, list[str]]:
+    """Merge the findings among ``records`` into corpus files under ``root``; the new ids per file."""
+    by_file: dict[Path, list[dict[str, Any]]] = {}
+    for record in records:
+        if record.get("type", "finding") != "finding":
+            continue
+        try:
+            case = case_of(record)
+        except ValueError as err:
+            raise UsageError(str(err)) from err
+        target = out or root / case["kind"] / case["class"] / FILE_NAME
+        by_file.setdefault(target, []).append(case)
+    added: dict[Path, list[str]] = {}
+    for path, cases in by_file.items():
+        body = _read_file(path)
+        have = {c.get("id") for c in body["cases"] if isinstance(c, dict)}
+        new = []
+        for case in cases:
+            if case["id"] not in have:
+                have.add(case["id"])
+                body["cases"].append(case)
+                new.append(case["id"])
+        if new:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(canonical_text(body), encoding="utf-8")
+        added[path] = new
+    _issue(root, [i for path, ids in added.items() if path.resolve().is_relative_to(root.resolve()) for i in ids])
+    return added
+
+
+def _issue(root: Path, ids: list[str]) -> None:
+    """Append ids to the ledger (append-only), once each."""
+    issued = read_ledger(root)
+    fresh = [i for i in ids if i not in issued]
+    if not fresh:
+        return
+    ledger = root / LEDGER
+    if not ledger.exists():
+        ledger.write_text(LEDGER_HEADER, encoding="utf-8")
+    with ledger.open("a", encoding="utf-8") as fh:
+        for i in fresh:
+            fh.write(i + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``vmjob corpus promote`` command (registered by the corpus command group)."""
+    from ..commands.fuzz import read_records
+
+    root = Path(getattr(args, "corpus", None) or default_root())
+    if not root.is_dir():
+        raise UsageError(f"--corpus={str(root)!r} is not a directory")
+    out = Path(args.out) if getattr(args, "out", None) else None
+    records = list(read_records(args.report))
+    findings = [r for r in records if r.get("type", "finding") == "finding"]
+    if not findings:
+        print(f"vmjob corpus promote: {args.report} holds no finding; nothing to promote")
+        return 0
+    added = promote(findings, root, out)
+    for path, ids in sorted(added.items()):
+        inside = path.resolve().is_relative_to(root.resolve())
+        where = path.resolve().relative_to(root.resolve()).as_posix() if inside else str(path)
+        note = "" if inside else f" (outside the corpus at {root}: issue the ids in its {LEDGER} when moving it in)"
+        print(f"{where}: {len(ids)} new case(s){note}")
+        for i in ids:
+            print(f"  {i}")
+    total = sum(len(v) for v in added.values())
+    print(f"vmjob corpus promote: {total} new case(s) from {len(findings)} finding(s); run `vmjob corpus check`")
+    return 0
