@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
         "coverage", "print the coverage table: rules x valid / invalid / warning cases (exit 1 on a gap)", run_coverage
     )
     v.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    verb("stats", "count the cases per kind, class, level and expected outcome", run_stats)
     v = verb("list", "list cases, one line each, id first", run_list)
     v.add_argument("--kind", action="append", default=[], choices=KINDS, help="only this kind (repeatable)")
     v.add_argument(
@@ -152,6 +153,39 @@ def run_coverage(args: argparse.Namespace) -> int:
         both = sum(1 for r in rows if not r.gap)
         print(f"{both} of {len(rows)} rules covered")
     return 1 if any(r.gap for r in rows) else 0
+
+
+def _outcome(case: Case) -> str:
+    if case.mode == "match":
+        return "match ok" if case.ok else "match missing"
+    if case.mode == "roundtrip":
+        return "roundtrip"
+    if not case.valid:
+        return "invalid"
+    return "valid with warnings" if case.warnings else "valid"
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from ..corpus_check import coverage
+
+    cases = _cases(args)
+    print(f"{len(cases)} cases")
+    for title, key in (
+        ("kind", lambda c: c.kind),
+        ("class", lambda c: c.klass),
+        ("kind/class", lambda c: f"{c.kind}/{c.klass}"),
+        ("level", lambda c: c.level),
+        ("expected", _outcome),
+    ):
+        counts = Counter(key(c) for c in cases)
+        print(f"by {title}: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
+    rows = coverage(cases)
+    for level in ("required", "recommended", "informational"):
+        mine = [r for r in rows if r.level == level]
+        print(f"{level} rules covered: {sum(1 for r in mine if not r.gap)} of {len(mine)}")
+    return 0
 
 
 def _expected(case: Case) -> str:

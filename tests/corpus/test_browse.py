@@ -34,3 +34,12 @@ def test_show_prints_the_case_and_refuses_an_unknown_id() -> None:
     assert unknown.returncode == 2
     assert "id='job.core.no-such-case' is no case of the corpus" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_stats_counts_every_case() -> None:
+    out = vmjob("stats")
+    assert out.returncode == 0
+    lines = out.stdout.splitlines()
+    assert lines[0] == f"{len(load_corpus())} cases"
+    by_kind = next(line for line in lines if line.startswith("by kind: "))
+    assert sum(int(part.split()[1]) for part in by_kind.removeprefix("by kind: ").split(", ")) == len(load_corpus())
