@@ -22,7 +22,7 @@ from typing import Any
 
 from ..corpus import Case
 from ..evaluate import evaluate
-from ..model import ImplInfo, Reply
+from ..model import FAULT_OUTCOMES, ImplInfo, Reply
 from ..summary import counted_levels, summarize
 from ..transports.base import Implementation, TransportOptions
 from ..transports.inprocess import reply_from_value
@@ -202,12 +202,22 @@ def judge_corpus(score: Score, records: list[dict[str, Any]]) -> None:
     """
     summary = summarize(records, (), score.level)
     counted = counted_levels(score.level)
-    failed = {r["rule"] for r in records if r["outcome"] not in ("pass", "skip") and r["level"] in counted}
+    failed = {r["rule"] for r in records if r["outcome"] == "fail" and r["level"] in counted}
     score.corpus_flagged = bool(failed)
     score.corpus_cases = summary["total"]
     score.corpus_rules = tuple(sorted(failed))
     if summary["total"] - summary["outcomes"]["skip"] == 0:
         score.problems.append("no corpus case was executed")
+    # A fault is no verdict: a member that crashes, hangs or answers garbage is a bug of the zoo, and a
+    # mutant "caught" that way would prove nothing about the suite.
+    faults = [r for r in records if r["outcome"] in FAULT_OUTCOMES]
+    if faults:
+        first = faults[0]
+        score.problems.append(
+            f"{len(faults)} corpus cases ended in a fault, e.g. {first['id']}: {first['outcome']} {first['message']}"[
+                :300
+            ]
+        )
 
 
 # --- fuzzing alone ----------------------------------------------------------------------------------------
@@ -239,6 +249,9 @@ def judge_fuzz(
         impl, examples=budget, seed=seed, kinds=info.kinds, classes=info.classes, level=score.level, timeout=timeout
     ):
         score.fuzz_tried = max(score.fuzz_tried, int(finding.get("examples") or 0))
+        if finding.get("fault"):
+            score.problems.append(f"fuzzing met a fault: {finding.get('fault')}: {finding.get('message', '')}"[:300])
+            continue
         if finding.get("level") in counted:
             score.fuzz_flagged = True
             score.fuzz_examples = int(finding.get("examples") or 0)

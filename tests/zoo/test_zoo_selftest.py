@@ -94,3 +94,16 @@ def test_selftest_rejects_a_malformed_corpus_file_naming_it(tmp_path: Path) -> N
     done = _selftest("--corpus-only", "--corpus", str(tmp_path))
     assert done.returncode == 2
     assert "bad.json" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_member_that_crashes_is_a_problem_not_a_catch() -> None:
+    from conformance.zoo import Impl
+
+    def explode(result: object) -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    broken = Variant("crashes", "crashes on every document", Impl(phrase=explode), ("core.kind",))
+    score = score_member(broken, transport="python", cases=WITNESS_CASES)
+    assert score.corpus_flagged is False
+    assert any("ended in a fault" in p and "crash RuntimeError: boom" in p for p in score.problems)
+    assert not totals([score], fuzz_ran=False).met
