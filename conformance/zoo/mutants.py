@@ -213,14 +213,21 @@ mutant(
     Witness("validate", "job", doc("job", {"/execution/priority": 5.0})),
     transform=_integral_floats,
 )
+
+
+def _beyond_u64(v: Any) -> bool:
+    return (is_int(v) and v > U64) or (type(v) is BigNumber and not v.text.startswith("-"))
+
+
 mutant(
     "u64-overflow-accepted",
     "saturates an integer beyond u64 instead of rejecting it (a strtoull-style reader)",
     "parse.integer.width",
     invalid_if("job", {"/execution/timeout_seconds": U64 + 1}),
-    forgive=forgiving(
-        "parse.integer.width",
-        lambda v: (is_int(v) and v > 0) or (type(v) is BigNumber and not v.text.startswith("-")),
+    forgive=lambda issue, document, kind: (
+        issue.rule == "parse.integer.width"
+        and "range of u64" in issue.message
+        and _beyond_u64(at(document, issue.pointer))
     ),
 )
 
