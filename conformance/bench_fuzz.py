@@ -1,0 +1,166 @@
+"""Bench part ``fuzz``: the fuzzer's throughput and the size of what it reports, measured in one run.
+
+* differential cases per second against the in-process reference (target >= 2,000/s), and through the
+  persistent adapter protocol (``--cmd 'vmjob adapter'``), generation, confirmation and comparison included;
+* valid job documents per second from the schema-compiled generator against hypothesis-jsonschema's
+  ``from_schema`` on the same job schema (target >= 50x);
+* the size of a finding's minimal document against two in-process fakes: the bytes beyond the smallest valid
+  job plus the fault member itself (target 0).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from typing import Any
+
+import reference
+from reference._parse import parse
+
+from .benchrow import BenchRow
+from .fuzz import _gen
+from .fuzz.differential import FuzzStats, finding_bytes, fuzz
+from .reference_impl import validate_reply
+from .transports import TransportOptions, open_implementation
+from .transports.inprocess import InProcess
+
+PART = "fuzz"
+
+
+def _reference(kind: str, text: str) -> dict[str, Any]:
+    return validate_reply(kind, text.encode("utf-8", "surrogateescape"))
+
+
+def _accepts_priority_11(kind: str, text: str) -> dict[str, Any]:
+    reply = _reference(kind, text)
+    errors = [e for e in reply["errors"] if not (e["rule"] == "core.execution.priority" and "maximum" in e["message"])]
+    return {"valid": not errors, "errors": errors}
+
+
+def _rejects_unknown_top_level(kind: str, text: str) -> dict[str, Any]:
+    value, _ = parse(text.encode("utf-8", "surrogateescape"))
+    if kind == "job" and isinstance(value, dict):
+        extra = [k for k in value if k not in reference.schema("job")["properties"]]
+        if extra:
+            return {"valid": False, "errors": [{"pointer": "/" + extra[0], "message": "unknown field"}]}
+    return _reference(kind, text)
+
+
+def _differential(impl: Any, examples: int) -> FuzzStats:
+    stats = FuzzStats()
+    for _ in fuzz(impl, examples=examples, seed=1, stats=stats):
+        pass
+    return stats
+
+
+def _generator_rates(quick: bool) -> tuple[float, float, float]:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis_jsonschema import from_schema
+
+    from . import strategies
+
+    rng = random.Random(0)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < (0.5 if quick else 2.0):
+        for _ in range(100):
+            _gen.document("job", rng)
+        n += 100
+    fast = n / (time.perf_counter() - t0)
+
+    def rate(strategy: Any, examples: int) -> float:
+        count = [0]
+
+        @settings(
+            max_examples=examples,
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(strategy)
+        def draw(doc: Any) -> None:
+            count[0] += 1
+
+        t = time.perf_counter()
+        draw()
+        return count[0] / (time.perf_counter() - t)
+
+    examples = 20 if quick else 100
+    return fast, rate(from_schema(reference.schema("job")), examples), rate(strategies.jobs(), examples // 2)
+
+
+def _size_rows() -> list[BenchRow]:
+    rows = []
+    smallest = len(json.dumps(_gen.minimal("job"), ensure_ascii=False, separators=(",", ":")).encode())
+    for name, fn, rule in (
+        ("accepts priority 11", _accepts_priority_11, "core.execution.priority"),
+        ("rejects unknown top-level members", _rejects_unknown_top_level, "core.unknown-members"),
+    ):
+        finding = next(f for f in fuzz(InProcess(fn), seed=0) if f["rule"] == rule)
+        doc = json.loads(finding_bytes(finding))
+        top = finding["pointer"].split("/")[1]
+        fault = len(json.dumps({top: doc.pop(top)}, ensure_ascii=False, separators=(",", ":")).encode()) - 1
+        rest = len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+        rows.append(
+            BenchRow(
+                PART,
+                f"minimal document beyond smallest job + fault ({name})",
+                float(rest - smallest),
+                "B",
+                "= 0 B",
+                rest == smallest,
+                f"{finding['size']} B found after {finding['examples']} cases (shrunk from "
+                f"{finding['original_size']} B); smallest valid job {smallest} B, fault member {fault} B",
+            )
+        )
+    return rows
+
+
+def run(quick: bool) -> list[BenchRow]:
+    rows: list[BenchRow] = []
+    inproc = _differential(InProcess(_reference), 3000 if quick else 20000)
+    rows.append(
+        BenchRow(
+            PART,
+            "differential cases vs in-process reference",
+            inproc.examples / inproc.seconds,
+            "/s",
+            ">= 2,000/s",
+            inproc.examples / inproc.seconds >= 2000,
+            f"{inproc.examples} cases, {inproc.findings} findings, discard {inproc.discarded}/{inproc.generated}",
+        )
+    )
+    impl = open_implementation("cmd", f"{sys.executable} -m conformance adapter", TransportOptions(timeout=10))
+    try:
+        impl.start()
+        cmd = _differential(impl, 2000 if quick else 10000)
+    finally:
+        impl.close()
+    rows.append(
+        BenchRow(
+            PART,
+            "differential cases via --cmd 'vmjob adapter'",
+            cmd.examples / cmd.seconds,
+            "/s",
+            "",
+            None,
+            f"{cmd.examples} cases, {cmd.findings} findings",
+        )
+    )
+    fast, hyp, hyp_valid = _generator_rates(quick)
+    rows.append(BenchRow(PART, "fast generator: valid jobs", fast, "/s", "", None, "schema-compiled, no filtering"))
+    rows.append(
+        BenchRow(PART, "hypothesis-jsonschema from_schema: jobs", hyp, "/s", "", None, "structure only, not all valid")
+    )
+    rows.append(
+        BenchRow(
+            PART, "strategies.jobs(): valid jobs", hyp_valid, "/s", "", None, "from_schema + semantic fixes + filter"
+        )
+    )
+    rows.append(
+        BenchRow(PART, "fast generator / from_schema", fast / hyp, "x", ">= 50x", fast / hyp >= 50, "same job schema")
+    )
+    rows.extend(_size_rows())
+    return rows
