@@ -2055,6 +2055,33 @@ def payload_cases(c: Corpus) -> None:
         valid=True,
         doc=put(fix, "/payload/data/operations", [{"type": "fstab", "x-order": 1}]),
     )
+    # unknown members in every optional object of every known payload
+    sections = {
+        "inspect": {"options": {}, "output": {"format": "json", "destination": "/reports/r.json"}},
+        "profile": {"options": {}, "output": {}},
+        "fix": {"execution_policy": {}, "output": {}},
+        "convert": {"options": {}},
+        "compare": {"options": {}, "output": {}},
+    }
+    for name, members in sections.items():
+        for member, value in members.items():
+            c.doc(
+                "job",
+                "payload.unknown-members",
+                f"{name}.{slug(member)}",
+                f"job guestkit.{name}.v1 with an unknown member in `{member}` is valid",
+                valid=True,
+                doc=put(job_with(name, {**PAYLOADS[name], member: value}), f"/payload/data/{member}/x-vendor", [1]),
+            )
+    for name, member in (("convert", "target"), ("compare", "target"), ("fix", "operations/0/options")):
+        c.doc(
+            "job",
+            "payload.unknown-members",
+            f"{name}.{slug(member.replace('/', '-'))}.unknown",
+            f"job guestkit.{name}.v1 with an unknown member in `{member.replace('/', '.')}` is valid",
+            valid=True,
+            doc=put(job_with(name, PAYLOADS[name]), f"/payload/data/{member}/x-vendor", "kept"),
+        )
     for name, pl in (
         ("inspect", "inspect"),
         ("profile", "profile"),
