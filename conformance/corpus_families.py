@@ -2056,7 +2056,7 @@ def payload_cases(c: Corpus) -> None:
         doc=put(fix, "/payload/data/operations", [{"type": "fstab", "x-order": 1}]),
     )
     # unknown members in every optional object of every known payload
-    sections = {
+    sections: dict[str, dict[str, dict[str, Any]]] = {
         "inspect": {"options": {}, "output": {"format": "json", "destination": "/reports/r.json"}},
         "profile": {"options": {}, "output": {}},
         "fix": {"execution_policy": {}, "output": {}},
