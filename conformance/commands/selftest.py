@@ -143,13 +143,12 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
 
     scores: list[Score] = []
-    print(_header("MUTANT"))
-    printed_equivalent_header = False
+    section = None
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for s in pool.map(one, members):
-            if s.equivalent and not printed_equivalent_header:
-                print("\n" + _header("EQUIVALENT"))
-                printed_equivalent_header = True
+            if s.equivalent != section:
+                print(("\n" if section is not None else "") + _header("EQUIVALENT" if s.equivalent else "MUTANT"))
+                section = s.equivalent
             print(_row(s, budget), flush=True)
             scores.append(s)
     total = totals(scores, fuzz_ran=budget > 0)

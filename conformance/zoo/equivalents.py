@@ -8,6 +8,7 @@ an implementation may claim only part of the protocol; informational rules are i
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from reference import ValidationResult
@@ -64,6 +65,22 @@ def _missing_reversed(required: list[str], available: list[str]) -> tuple[bool, 
     return ok, missing[::-1]
 
 
+def _plain_numbers(kind: str, value: Any) -> str:
+    """Numbers written in the writer's own form (``1E+2`` as ``100.0``, ``0.10`` as ``0.1``): same values."""
+    from reference._parse import FloatLiteral
+
+    def plain(v: Any) -> Any:
+        if type(v) is FloatLiteral and math.isfinite(v):
+            return float(v)
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    return dumps(plain(value), ensure_ascii=False)
+
+
 def _nested_deeper(data: bytes) -> tuple[Any, list[Any]]:
     """Read documents nested deeper than the reference's limit, as far as Python's stack allows."""
     value, faults = parse(data)
@@ -115,6 +132,11 @@ equivalent(
     "eq-roundtrip-escaped",
     "writes a document back in ASCII, every other character and every '/' as an escape",
     writer=lambda kind, value: dumps(value, ensure_ascii=True).replace("/", "\\/"),
+)
+equivalent(
+    "eq-roundtrip-number-forms",
+    "writes numbers back in its own form (1E+2 as 100.0, 0.10 as 0.1): the same values",
+    writer=_plain_numbers,
 )
 equivalent(
     "eq-missing-other-order",

@@ -305,17 +305,17 @@ class Totals:
 
     @property
     def corpus_rate(self) -> float:
-        return 100.0 * self.corpus_caught / self.mutants if self.mutants else 0.0
+        return 100.0 * self.corpus_caught / self.mutants if self.mutants else 100.0
 
     @property
     def fuzz_rate(self) -> float:
-        return 100.0 * self.fuzz_caught / self.mutants if self.mutants else 0.0
+        return 100.0 * self.fuzz_caught / self.mutants if self.mutants else 100.0
 
     @property
     def met(self) -> bool:
         """100% caught by the corpus, 100% by fuzzing alone when it ran, no false alarm."""
         return (
-            self.mutants > 0
+            self.mutants + self.equivalents > 0
             and self.corpus_caught == self.mutants
             and (not self.fuzz_ran or self.fuzz_caught == self.mutants)
             and self.false_alarms == 0

@@ -91,6 +91,9 @@ def test_equivalent_replies_differ_from_the_reference_in_form() -> None:
     sent = text(PLAIN["job"] | {"metadata": {"name": "ünï/x"}}).encode()
     for name in ("eq-roundtrip-indented", "eq-roundtrip-sorted", "eq-roundtrip-escaped"):
         assert get(name).impl.roundtrip("job", sent) != REFERENCE.roundtrip("job", sent), name
+    numbers = text(PLAIN["job"]).replace('"format": "qcow2"}', '"format": "qcow2", "ratio": 1E+2}', 1).encode()
+    assert "1E+2" in REFERENCE.roundtrip("job", numbers)
+    assert "100.0" in get("eq-roundtrip-number-forms").impl.roundtrip("job", numbers)
     assert get("eq-missing-other-order").impl.match(["a", "b"], []) == (False, ["b", "a"])
 
 
