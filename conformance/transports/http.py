@@ -18,6 +18,9 @@ from .base import Implementation, TransportError, TransportOptions
 from .oneshot import VALIDATE_CLASSES
 from .persistent import excerpt
 
+#: How much of a response body is read (evidence and warnings come from it; the verdict from the status).
+MAX_BODY = 1024 * 1024
+
 
 def wrappable(data: bytes) -> str | None:
     """Why the document cannot be wrapped in ``{"KEY": ...}`` (it is not JSON text), or None."""
@@ -87,7 +90,10 @@ class Http(Implementation):
             try:
                 conn.request("POST", target, body=body, headers=headers)
                 resp = conn.getresponse()
-                payload = resp.read()
+                payload = resp.read(MAX_BODY + 1)
+                if len(payload) > MAX_BODY:
+                    self._drop()  # the rest is unread: the connection cannot be reused
+                    payload = payload[:MAX_BODY]
                 break
             except TimeoutError:
                 self._drop()

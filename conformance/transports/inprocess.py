@@ -81,3 +81,5 @@ class InProcess(Implementation):
             return reply_from_value(self.fn(kind, text))
         except Exception as err:  # noqa: BLE001 - any exception of the implementation is its fault, recorded
             return Reply("errored", message=f"the function raised {type(err).__name__}: {err!s:.500}")
+        except SystemExit as err:  # sys.exit() inside the function must not end the suite
+            return Reply("crash", message=f"the function called sys.exit({err.code!r})")

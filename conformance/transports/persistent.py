@@ -107,6 +107,8 @@ class Persistent(Implementation):
         self._gone: str | None = None
         #: Set when the child died or hung: it is restarted before the next request is sent.
         self._broken: str | None = None
+        #: Whether that restart counts against the budget (not when the caller merely stopped early).
+        self._broken_counts = True
         self._started = False
 
     # -- process ------------------------------------------------------------------------------------------
@@ -307,6 +309,15 @@ class Persistent(Implementation):
         self._started = True
         return self.info
 
+    def _exit_status(self) -> int | None:
+        """The exit status of a child that closed its stdout, waiting briefly; None if it is still running."""
+        if self._proc is None:
+            return None
+        try:
+            return self._proc.wait(timeout=min(1.0, self.options.timeout))
+        except subprocess.TimeoutExpired:
+            return None
+
     def _restart(self, why: str, count: bool = True) -> None:
         """Kill and start again with ``start`` replayed; past the budget, the implementation is gone."""
         self._broken = None
@@ -314,7 +325,7 @@ class Persistent(Implementation):
         self._keep_stderr()
         while True:
             self.restarts += count
-            if self.restarts > self.options.max_restarts or (not count and why.startswith("failed")):
+            if self.restarts > self.options.max_restarts:
                 self._gone = (
                     f"the implementation was restarted {self.options.max_restarts} times (the budget, "
                     f"--max-restarts) and {why}; the remaining cases are not run"
@@ -325,6 +336,7 @@ class Persistent(Implementation):
                 return
             except TransportError as err:
                 why = f"failed to restart: {err}"
+                count = True  # a failed restart always spends budget, so this loop ends
 
     # -- requests ----------------------------------------------------------------------------------------
     def _exchange(self, requests: Iterable[_Request]) -> Iterator[Reply]:
@@ -334,7 +346,7 @@ class Persistent(Implementation):
         if not self._started:
             raise TransportError("the implementation is not started; call start() first")
         if self._broken:
-            self._restart(self._broken)
+            self._restart(self._broken, count=self._broken_counts)
         source = iter(requests)
         pending: deque[_Request] = deque()
         resend: deque[_Request] = deque()
@@ -406,7 +418,7 @@ class Persistent(Implementation):
                         stderr=stderr,
                     )
                 elif what == "eof":
-                    status = self._proc.wait() if self._proc else None
+                    status = self._exit_status()
                     stderr = stderr + self._take_stderr()
                     reply = Reply("crash", message=f"the implementation {describe_exit(status)}", stderr=stderr)
                 else:
@@ -417,17 +429,15 @@ class Persistent(Implementation):
                     )
                 resend.extendleft(reversed(rest))
                 # Restarted before anything else is sent (here, or at the next request if the caller stops).
-                self._broken = f"then {reply.message}"
+                self._broken, self._broken_counts = f"then {reply.message}", True
                 yield reply
                 self._restart(self._broken)
                 since = time.monotonic()
         finally:
             if pending and self._proc is not None and not self._gone and not self._broken:
-                # The caller stopped early: replies still in flight would answer the next request.
-                try:
-                    self._restart("could not be restarted to drop replies nobody waits for", count=False)
-                except TransportError:
-                    pass
+                # The caller stopped early: replies still in flight would answer the next request, so the
+                # child is restarted before the next one (not now: the caller may be on its way out).
+                self._broken, self._broken_counts = "could not be restarted after replies were abandoned", False
 
     def _reply(self, req: _Request, line: bytes) -> Reply:
         stderr = self._take_stderr()

@@ -169,3 +169,22 @@ def test_refused_connection_is_errored_with_a_clear_message(corpus: Path, tmp_pa
 @pytest.mark.parametrize("mode", ["always-valid", "always-invalid", "garbage", "wrong-seq", "wrong-shape"])
 def test_no_fake_is_conformant(mode: str, corpus: Path, tmp_path: Path) -> None:
     assert certify("cmd", fake(mode), corpus, tmp_path, **FAST).summary["conformant"] is False
+
+
+def test_closing_stdout_while_still_running_is_a_crash_not_a_hang(corpus: Path, tmp_path: Path) -> None:
+    # exec: no shell between, so nothing else holds the pipe open and the runner sees end-of-file.
+    run = certify("cmd", "exec " + fake("close-stdout"), corpus, tmp_path, timeout=0.5, start_timeout=2.0,
+                  max_restarts=1)  # fmt: skip
+    crashed = [r for r in run.results if r["outcome"] == "crash"]
+    assert len(crashed) == 1 and crashed[0]["message"] == "the implementation closed its stdout"
+    assert set(run.counts()) == {"crash", "not-run"}
+
+
+def test_an_in_process_function_calling_sys_exit_does_not_end_the_suite() -> None:
+    from conformance.transports import InProcess
+
+    def bad(kind: str, text: str) -> bool:
+        raise SystemExit(3)
+
+    reply = InProcess(bad).validate("job", b"{}")
+    assert (reply.status, reply.message) == ("crash", "the function called sys.exit(3)")

@@ -14,6 +14,7 @@ tests are): ``python adapter.py MODE [ARG]``. Modes that answer verdicts use the
     huge-line                        answers with 17 MiB and no newline
     stderr-noise                     writes 64 KiB to stderr per request, then answers correctly
     wrong-protocol                   answers start with protocol 2
+    close-stdout                     closes its stdout at the first request and keeps running
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def main() -> int:
             os._exit(7)
         if mode == "crash-on-kind" and req.get("kind") == arg:
             os._exit(7)
+        if mode == "close-stdout":
+            os.close(1)
+            time.sleep(3600)
         if mode == "hang-after" and served > int(arg):
             time.sleep(3600)
         if mode in ("always-valid", "always-invalid"):
