@@ -2064,14 +2064,14 @@ def payload_cases(c: Corpus) -> None:
         "compare": {"options": {}, "output": {}},
     }
     for name, members in sections.items():
-        for section, value in members.items():
+        for section, content in members.items():
             c.doc(
                 "job",
                 "payload.unknown-members",
                 f"{name}.{slug(section)}",
                 f"job guestkit.{name}.v1 with an unknown member in `{section}` is valid",
                 valid=True,
-                doc=put(job_with(name, {**PAYLOADS[name], section: value}), f"/payload/data/{section}/x-vendor", [1]),
+                doc=put(job_with(name, {**PAYLOADS[name], section: content}), f"/payload/data/{section}/x-vendor", [1]),
             )
     for name, member in (("convert", "target"), ("compare", "target"), ("fix", "operations/0/options")):
         c.doc(
