@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
         help="measure the suite's power: the mutation score over the mutant zoo",
         description="Certify every implementation of the mutant zoo, and its equivalent variants, through "
         "the persistent transport; print per member whether the corpus and the fuzzer (alone) catch it, then "
-        "the mutation score. Exit 0 when it meets the targets (100%% caught by the corpus, 100%% by fuzzing "
+        "the mutation score. Exit 0 when it meets the targets (100% caught by the corpus, 100% by fuzzing "
         "alone, no false alarm), 1 otherwise.",
     )
     p.add_argument(
