@@ -89,7 +89,8 @@ def _certify(args: list[str]) -> tuple[float, int, int]:
 
 
 def _scaled_corpus(root: Path, copies: int) -> Path:
-    """The shipped corpus repeated ``copies`` times (ids suffixed), under ``root``."""
+    """The shipped corpus ``copies`` times over (ids suffixed), under ``root``: more files, not bigger ones,
+    as a corpus grows (a corpus file is read whole, so its own size is the one thing that is not streamed)."""
     src = default_root()
     for path in sorted(src.rglob("*.json")):
         rel = path.relative_to(src)
@@ -99,10 +100,12 @@ def _scaled_corpus(root: Path, copies: int) -> Path:
             continue
         if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
             continue
-        cases = [dict(c, id=f"{c['id']}-x{n}") for n in range(copies) for c in body["cases"]]
-        out = root / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({"description": body.get("description", ""), "cases": cases}), encoding="utf-8")
+        for n in range(copies):
+            cases = [dict(c, id=f"{c['id']}-x{n}") for c in body["cases"]]
+            out = root / f"copy{n}" / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps({"description": body.get("description", ""), "cases": cases})
+            out.write_text(text, encoding="utf-8")
     return root
 
 
