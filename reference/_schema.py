@@ -296,8 +296,10 @@ def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: 
     table = {name: (check, suffix, getattr(check, "fast", {})) for name, (check, suffix) in props.items()}
     extra_fast: dict[type, Pred | None] = getattr(extra, "fast", {})
 
+    required_names = frozenset(name for name, _ in required)
+
     def obj(v: dict[str, Any], p: str, e: list[Issue], w: list[Issue]) -> None:
-        for name, name_rule in required:
+        for name, name_rule in () if v.keys() >= required_names else required:
             if name not in v:
                 e.append(
                     Issue(

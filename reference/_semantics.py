@@ -173,17 +173,22 @@ def run(kind: str, doc: dict[str, Any], errors: list[Issue], warnings: list[Issu
     def report(ptr: str, msg: str) -> None:
         aim[2].append(Issue(aim[0], aim[1], ptr, msg))
 
-    for reg in _by_kind(kind):
-        aim[0], aim[1], aim[2] = reg.rule, RULES[reg.rule].level, warnings if reg.warning else errors
-        reg.check(doc, report)
+    for rule, level, warning, fn in _by_kind(kind):
+        aim[0], aim[1], aim[2] = rule, level, warnings if warning else errors
+        fn(doc, report)
 
 
-def _by_kind(kind: str) -> tuple[Registered, ...]:
+_Entry = tuple[str, str, bool, SemanticCheck]
+
+
+def _by_kind(kind: str) -> tuple[_Entry, ...]:
+    """The checks of ``kind`` as plain tuples, rebuilt only when a check is registered after the first run."""
     cached = _BY_KIND.get(kind)
-    if cached is None or len(cached[0]) != len(CHECKS):
-        cached = (tuple(CHECKS), tuple(r for r in CHECKS if r.kind == kind))
+    if cached is None or cached[0] != len(CHECKS):
+        entries = tuple((r.rule, RULES[r.rule].level, r.warning, r.check) for r in CHECKS if r.kind == kind)
+        cached = (len(CHECKS), entries)
         _BY_KIND[kind] = cached
     return cached[1]
 
 
-_BY_KIND: dict[str, tuple[tuple[Registered, ...], tuple[Registered, ...]]] = {}
+_BY_KIND: dict[str, tuple[int, tuple[_Entry, ...]]] = {}
