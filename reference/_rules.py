@@ -46,7 +46,14 @@ INFO: Level = "informational"
 
 _TABLE: list[Rule] = [
     # --- parse layer, every kind -------------------------------------------------------------------
-    _r("parse.encoding", REQ, "common", "The document is UTF-8 text with no byte-order mark."),
+    _r(
+        "parse.encoding",
+        REQ,
+        "common",
+        "The document is UTF-8 text with no byte-order mark, and every string in it is Unicode text.",
+        "A \\u escape of a lone surrogate denotes no Unicode character: I-JSON (RFC 7493) forbids it and serde_json "
+        "rejects it, so it breaks this rule.",
+    ),
     _r(
         "parse.syntax",
         REQ,
