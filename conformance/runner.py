@@ -15,7 +15,7 @@ import base64
 import json
 import random
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,18 +67,6 @@ class ResultsStream:
 
     def close(self) -> None:
         self._fh.close()
-
-
-def read_records(path: Path, kind: str) -> Iterator[dict[str, Any]]:
-    """The records of one type, read back one line at a time (the summary never holds the whole run)."""
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by a kill
-            if isinstance(rec, dict) and rec.get("type") == kind:
-                yield rec
 
 
 def selected(config: RunConfig, modes: tuple[str, ...] = ("validate", "match", "roundtrip")) -> Iterator[Case]:
@@ -170,9 +158,17 @@ class Runner:
         self.on_record = on_record
         self.failures = 0
         self.stopped: str | None = None
+        #: (outcome, class, level) -> cases: all the verdict needs, bounded whatever the number of cases.
+        self._tally: Counter[tuple[str, str, str]] = Counter()
+        self._findings: list[dict[str, Any]] = []
 
     def _emit(self, rec: dict[str, Any]) -> None:
         self.stream.write(rec)
+        kind = rec["type"]
+        if kind == "result":
+            self._tally[(rec["outcome"], rec["class"], rec["level"])] += 1
+        elif kind == "finding":
+            self._findings.append({"level": rec.get("level")})
         if self.on_record is not None:
             self.on_record(rec)
 
@@ -227,8 +223,8 @@ class Runner:
                     "restarts": getattr(self.impl, "restarts", 0),
                 }
             )
-        path = self.stream.path
-        return summarize(read_records(path, "result"), read_records(path, "finding"), self.config.level)
+        results = ({"outcome": o, "class": c, "level": lv} for (o, c, lv), n in self._tally.items() for _ in range(n))
+        return summarize(results, self._findings, self.config.level)
 
     def _validate_cases(self) -> None:
         cases = selected(self.config, ("validate",))

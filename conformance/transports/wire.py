@@ -31,14 +31,15 @@ MESSAGES = (
 #: A compiled check: the first error as text (``at /errors/0: ...``), or None when the value conforms.
 Check = Callable[[Any, str], "str | None"]
 
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "object": lambda v: type(v) is dict,
-    "array": lambda v: type(v) is list,
-    "string": lambda v: type(v) is str,
-    "integer": lambda v: type(v) is int,
-    "number": lambda v: type(v) in (int, float),
-    "boolean": lambda v: type(v) is bool,
-    "null": lambda v: v is None,
+#: JSON type -> the Python types json.loads gives it (bool is not an integer: ``type(v)``, not isinstance).
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
 }
 _KNOWN = {
     "$schema", "$id", "$defs", "title", "description", "type", "const", "enum", "required", "properties",
@@ -84,9 +85,9 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any]) -> Check:
         checks.append(by_ref)
     if "type" in node:
         names = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        tests = [_TYPES[n] for n in names]
+        allowed = frozenset(t for n in names for t in _TYPES[n])
         want = " or ".join(names)
-        checks.append(lambda v, p: None if any(t(v) for t in tests) else f"at {p or '/'}: {_short(v)} is not {want}")
+        checks.append(lambda v, p: None if type(v) in allowed else f"at {p or '/'}: {_short(v)} is not {want}")
     if "const" in node:
         c = node["const"]
         checks.append(lambda v, p: None if _same(v, c) else f"at {p or '/'}: {_short(v)} should be {_short(c)}")
