@@ -23,6 +23,14 @@ from ..transports import TransportError, TransportOptions, open_implementation
 
 TRANSPORT_OPTIONS = (("cmd", "--cmd"), ("one-shot", "--one-shot"), ("url", "--url"), ("python", "--python"))
 REPORT_OPTIONS = ("json", "junit", "markdown", "html", "badge", "badge_endpoint")
+REPORT_HELP = {
+    "json": "the JSON report (the certification manifest)",
+    "junit": "JUnit XML, one testcase per case",
+    "markdown": "Markdown, for a CI step summary",
+    "html": "the self-contained HTML report",
+    "badge": "an SVG badge",
+    "badge_endpoint": "a shields.io endpoint JSON",
+}
 
 
 def add_target_options(p: argparse.ArgumentParser) -> None:
@@ -48,16 +56,30 @@ def register(sub: Any) -> None:
     p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
     p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
     p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
-    p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
-    p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
-    p.add_argument("--rule", dest="rules", action="append", default=[], metavar="RULE", help="a rule id or prefix")
+    p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS",
+                   help=f"only this class (repeatable): {', '.join(CLASSES)}")  # fmt: skip
+    p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND",
+                   help=f"only this kind (repeatable): {', '.join(KINDS)}")  # fmt: skip
+    p.add_argument(
+        "--rule",
+        dest="rules",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="only this rule id or dotted prefix (repeatable)",
+    )
     p.add_argument("--max-fail", type=int, default=None, metavar="N", help="stop after N failures")
     p.add_argument("--seed", type=int, default=None, help="the fuzzer's seed (recorded in the report)")
     p.add_argument("--fuzz", type=int, default=0, metavar="N", help="also fuzz with N generated documents")
     p.add_argument("--corpus", metavar="DIR", help="a corpus directory (default: the installed corpus)")
-    p.add_argument("--results", metavar="FILE", default="vmjob-results/results.jsonl", help="the results stream")
+    p.add_argument(
+        "--results",
+        metavar="FILE",
+        default="vmjob-results/results.jsonl",
+        help="the results stream (JSON Lines; default vmjob-results/results.jsonl)",
+    )
     for name in REPORT_OPTIONS:
-        p.add_argument(f"--{name.replace('_', '-')}", dest=f"report_{name}", metavar="FILE", help=f"write {name}")
+        p.add_argument(f"--{name.replace('_', '-')}", dest=f"report_{name}", metavar="FILE", help=REPORT_HELP[name])
     p.add_argument("--quiet", action="store_true", help="no progress and no summary on the terminal")
     p.set_defaults(func=run)
 
