@@ -34,6 +34,7 @@ __all__ = [
     "Capabilities",
     "Configuration",
     "Constraints",
+    "Document",
     "Execution",
     "ExecutionSummary",
     "JobDocument",
@@ -151,7 +152,7 @@ def _dump(value: Any) -> Any:
     return value.to_json() if isinstance(value, Model) else value
 
 
-class _Document(Model):
+class Document(Model):
     """A top-level document: parsed and validated by the reference."""
 
     KIND: ClassVar[str]
@@ -260,7 +261,7 @@ class Audit(Model):
 
 
 @dataclass(kw_only=True)
-class JobDocument(_Document):
+class JobDocument(Document):
     """A job envelope (kind ``job``)."""
 
     KIND: ClassVar[str] = "job"
@@ -331,7 +332,7 @@ class ResultError(Model):
 
 
 @dataclass(kw_only=True)
-class JobResult(_Document):
+class JobResult(Document):
     """What a worker reports at the end of a job (kind ``result``)."""
 
     KIND: ClassVar[str] = "result"
@@ -354,7 +355,7 @@ class JobResult(_Document):
 
 
 @dataclass(kw_only=True)
-class ProgressEvent(_Document):
+class ProgressEvent(Document):
     """An event while a job runs (kind ``progress``)."""
 
     KIND: ClassVar[str] = "progress"
@@ -408,7 +409,7 @@ class WorkerStatus(Model):
 
 
 @dataclass(kw_only=True)
-class WorkerCapabilities(_Document):
+class WorkerCapabilities(Document):
     """A worker's capability advertisement (kind ``worker``)."""
 
     KIND: ClassVar[str] = "worker"
@@ -423,7 +424,7 @@ class WorkerCapabilities(_Document):
     status: WorkerStatus = _req(model=WorkerStatus)
 
 
-_MODELS: dict[str, type[_Document]] = {
+_MODELS: dict[str, type[Document]] = {
     "job": JobDocument,
     "result": JobResult,
     "progress": ProgressEvent,
@@ -431,7 +432,7 @@ _MODELS: dict[str, type[_Document]] = {
 }
 
 
-def model_for(kind: str) -> type[_Document]:
+def model_for(kind: str) -> type[Document]:
     """The document model of ``kind``."""
     try:
         return _MODELS[kind]

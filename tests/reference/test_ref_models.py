@@ -10,6 +10,7 @@ from _refdocs import Raw, document, dumps, edit, example
 
 import reference
 from reference import (
+    Document,
     Execution,
     JobDocument,
     JobResult,
@@ -132,7 +133,7 @@ def test_result_data_absent_and_null_are_told_apart() -> None:
     ("cls", "base"),
     [(JobDocument, "job"), (JobResult, "failed"), (ProgressEvent, "progress"), (WorkerCapabilities, "worker")],
 )
-def test_every_kind_round_trips_from_text_bytes_and_mapping(cls: type, base: str) -> None:
+def test_every_kind_round_trips_from_text_bytes_and_mapping(cls: type[Document], base: str) -> None:
     text = document(base, {"/x-unknown": {"k": [1, 2]}})
     for source in (text, text.encode(), json.loads(text)):
         assert cls.from_json(source).to_text() == _compact(text)
