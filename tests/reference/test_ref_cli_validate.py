@@ -97,11 +97,11 @@ def test_other_kinds(kind: str, name: str) -> None:
 def test_stdin_with_dash() -> None:
     data = Path(_example("progress.json")).read_bytes()
     done = _vmjob("--kind", "progress", "--format", "json", "-", stdin=data)
-    assert done.returncode == 0
+    assert done.returncode == 0, (done.stdout, done.stderr)
     assert json.loads(done.stdout)["file"] == "-"
     done = _vmjob("-", stdin=b"{")
-    assert done.returncode == 1
-    assert done.stdout.startswith("<stdin>: invalid (job)\n  error at /: ")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert done.stdout.startswith("<stdin>: invalid (job)\n  error at /: "), (done.stdout, done.stderr)
 
 
 def test_missing_file_is_a_clear_message_exit_2(tmp_path: Path) -> None:
