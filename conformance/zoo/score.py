@@ -202,15 +202,16 @@ def judge_corpus(score: Score, records: list[dict[str, Any]]) -> None:
     """
     summary = summarize(records, (), score.level)
     counted = counted_levels(score.level)
-    failed = {r["rule"] for r in records if r["outcome"] == "fail" and r["level"] in counted}
+    # ``errored`` is how a member refuses a request on purpose (a round trip of a document it holds invalid:
+    # the protocol has no other answer for that), so it counts as what the suite flagged. A crash, a hang or
+    # a case not run is no verdict but a bug of the zoo: a mutant "caught" that way would prove nothing.
+    failed = {r["rule"] for r in records if r["outcome"] in ("fail", "errored") and r["level"] in counted}
     score.corpus_flagged = bool(failed)
     score.corpus_cases = summary["total"]
     score.corpus_rules = tuple(sorted(failed))
     if summary["total"] - summary["outcomes"]["skip"] == 0:
         score.problems.append("no corpus case was executed")
-    # A fault is no verdict: a member that crashes, hangs or answers garbage is a bug of the zoo, and a
-    # mutant "caught" that way would prove nothing about the suite.
-    faults = [r for r in records if r["outcome"] in FAULT_OUTCOMES]
+    faults = [r for r in records if r["outcome"] in FAULT_OUTCOMES - {"errored"}]
     if faults:
         first = faults[0]
         score.problems.append(
