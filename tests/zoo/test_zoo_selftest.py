@@ -107,3 +107,16 @@ def test_a_member_that_crashes_is_a_problem_not_a_catch() -> None:
     assert score.corpus_flagged is False
     assert any("ended in a fault" in p and "crash RuntimeError: boom" in p for p in score.problems)
     assert not totals([score], fuzz_ran=False).met
+
+
+def test_fuzzing_alone_catches_a_mutant_and_counts_the_cases_it_needed() -> None:
+    score = score_member(get("integer-float-accepted"), transport="python", cases=[], fuzz_budget=500)
+    assert score.fuzz_flagged is True
+    assert score.fuzz_rule == "parse.integer.literal"
+    assert score.fuzz_examples is not None and 1 <= score.fuzz_examples <= 500
+
+
+def test_fuzzing_alone_raises_no_false_alarm_on_an_equivalent() -> None:
+    score = score_member(get("eq-other-pointers"), transport="python", cases=[], fuzz_budget=300)
+    assert score.fuzz_flagged is False
+    assert score.fuzz_examples is None
