@@ -100,7 +100,18 @@ def _header(title: str) -> str:
     return f"{title:<{_NAME_WIDTH}} {'LEVEL':<{_LEVEL_WIDTH}} {'CORPUS':<{_CORPUS_WIDTH}} FUZZ ALONE"
 
 
+def _generated_rules() -> frozenset[str] | None:
+    """The rules the fuzzer's mutators can break, when it says so."""
+    try:
+        from ..fuzz import differential
+    except ImportError:
+        return None
+    rules = getattr(differential, "GENERATED", None)
+    return frozenset(rules) if rules is not None else None
+
+
 def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
+    generated = _generated_rules() if fuzz_ran else None
     for s in scores:
         v = VARIANTS[s.name]
         if s.equivalent or v.witness is None:
@@ -111,8 +122,11 @@ def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
         if fuzz_ran and s.fuzz_flagged is False:
             gaps.append("the fuzzer")
         if gaps:
+            scope = ""
+            if "the fuzzer" in gaps and generated is not None and not set(v.breaks) & generated:
+                scope = " (no rule it breaks is among the fuzzer's generated rules)"
             yield (
-                f"survivor {s.name} ({' and '.join(gaps)}): rule {', '.join(v.breaks)}; "
+                f"survivor {s.name} ({' and '.join(gaps)}): rule {', '.join(v.breaks)}{scope}; "
                 f"caught by e.g. {v.witness.describe()}"
             )
 
