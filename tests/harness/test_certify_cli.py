@@ -128,3 +128,20 @@ def test_serve_prints_its_address_and_certify_url_drives_it(corpus: Path, tmp_pa
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(5)
+
+
+def test_ctrl_c_ends_the_run_with_an_interrupted_footer_and_status_130(corpus: Path, tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "certify", "--cmd", fake("hang-after", "3"), "--corpus", str(corpus),
+         "--timeout", "60", "--window", "1", "--quiet"],
+        cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    stream = tmp_path / "vmjob-results" / "results.jsonl"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (not stream.exists() or stream.read_text().count('"type": "result"') < 3):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "vmjob certify: interrupted" in err and "Traceback" not in err
+    recs = records(stream)
+    assert recs[-1]["type"] == "footer" and recs[-1]["interrupted"] is True

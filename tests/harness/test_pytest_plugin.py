@@ -33,6 +33,10 @@ def test_reference_cases_become_passing_items_named_by_case_id(pytester: pytest.
     result.stdout.fnmatch_lines(
         ["*vmjob::core-minimal-job-is-valid PASSED*", "*vmjob::roundtrip-unknown-members-kept PASSED*"]
     )
+    in_process = run(pytester, "--vmjob-python", "conformance.reference_impl:validate", "--vmjob-corpus", str(corpus),
+                     "--vmjob-level", "recommended")  # fmt: skip
+    # In-process claims the validate classes only: the match and roundtrip cases are skipped.
+    in_process.assert_outcomes(passed=7, skipped=2)
 
 
 def test_failures_show_expected_and_got_and_warnings_not_counted_are_xfail(
