@@ -71,8 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin.buffer.read()
         return 0
     if args[:1] == ["--http"]:
+        import logging
+
         import waitress
 
+        # Under a benchmark's load requests queue up by design; waitress would log each time they do.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         server = waitress.create_server(app, host="127.0.0.1", port=int(args[1]) if len(args) > 1 else 0)
         print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)  # type: ignore[union-attr]
         server.run()
