@@ -206,29 +206,34 @@ _TRIES = 20
 
 
 @st.composite
-def _labelled(draw: st.DrawFn, kind: str, rule: str | None, expect: frozenset[str]) -> LabelledDocument:
+def _mutants(draw: st.DrawFn, kind: str, rules: frozenset[str] | None, expect: frozenset[str]) -> Mutant:
+    """A confirmed one-rule mutation of ``kind`` whose rule is in ``rules`` (None: any)."""
     # A seed, not st.randoms(): Hypothesis drives st.randoms() towards 0.0, which would make every nullable
     # section null and leave most rules nowhere to break.
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
-    hosts = [t for t in reference.PAYLOAD_TYPES if rule is not None and rule in payload_rules(t)]
+    aim = rng.choice(sorted(rules)) if rules else None
+    hosts = [t for t in reference.PAYLOAD_TYPES if aim is not None and aim in payload_rules(t)]
     for _ in range(_TRIES):
         host = rng.choice(hosts) if kind == "job" and hosts else None
         doc = _gen.document(kind, rng, fill=0.9, payload_type=host)
-        usable = [p for p in plans(kind, doc) if (rule is None or p.rule == rule)]
-        usable = [p for p in usable if _expect_of(p.rule) in expect]
+        usable = [p for p in plans(kind, doc) if (aim is None or p.rule == aim) and _expect_of(p.rule) in expect]
         if usable:
             m = rng.choice(usable).apply(rng)
             if m is not None:
                 break
     else:
         raise ValueError(
-            f"rule={rule!r} cannot be broken in a {kind} document: it does not apply to this kind, or its "
-            "member never appears; pick a rule of this kind (reference.RULES) or kind=None"
+            f"rule={aim!r} cannot be broken in a {kind} document: it does not apply to this kind, or its "
+            "member never appears; pick a rule of this kind (reference.RULES) or rule=None"
         )
     assume(m.expect in expect)
-    data = m.render()
-    assume(agrees(m, reference.validate(data, kind)))
-    return _labelled_of(m, data)
+    assume(agrees(m, reference.validate(m.render(), kind)))
+    return m
+
+
+def _labelled(kind: str, rule: str | None, expect: frozenset[str]) -> st.SearchStrategy[LabelledDocument]:
+    rules = frozenset({rule}) if rule is not None else None
+    return _mutants(kind, rules, expect).map(lambda m: _labelled_of(m, m.render()))
 
 
 def _expect_of(rule: str) -> str:

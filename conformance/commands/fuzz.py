@@ -45,6 +45,13 @@ def register(sub: Any) -> None:
     budget.add_argument("--examples", type=int, metavar="N", help="documents to send (default 10000)")
     budget.add_argument("--duration", type=float, metavar="SECONDS", help="fuzz for this long instead")
     p.add_argument("--seed", type=int, default=None, help="the generator's seed (default: random; it is printed)")
+    p.add_argument(
+        "--engine",
+        choices=("fast", "hypothesis"),
+        default="fast",
+        help="fast: schema-compiled generator and JSON shrinker (default); hypothesis: hypothesis-jsonschema "
+        "documents shrunk by Hypothesis (slow: give --examples in the hundreds)",
+    )
     p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
     p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
     p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
@@ -143,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--examples={args.examples} must be >= 1")
     if args.duration is not None and not args.duration > 0:
         raise UsageError(f"--duration={args.duration} must be > 0")
+    if args.engine == "hypothesis" and args.duration is not None:
+        raise UsageError("--duration is not supported with --engine hypothesis; give --examples")
     from ..fuzz.differential import DEFAULT_EXAMPLES, FuzzStats, fuzz
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
@@ -172,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
             "filters": {"kinds": args.kinds, "classes": args.classes, "rules": []},
             "fuzz": examples,
             "duration": args.duration,
+            "engine": args.engine,
             "timeout": args.timeout,
         }
     )
@@ -188,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
             level=args.level,
             timeout=args.timeout,
             stats=stats,
+            engine=args.engine,
         ):
             findings += 1
             counted += bool(finding["counted"])

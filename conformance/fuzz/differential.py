@@ -18,10 +18,11 @@ import base64
 import hashlib
 import random
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import reference
@@ -211,9 +212,23 @@ def _rule_from_pointers(kind: str, tree: Any, reply: Reply) -> str | None:
             steps.append(step)
             cur = cur[step] if isinstance(cur, (dict, list)) and _has(cur, step) else None
         node = node_at(kind, tree, tuple(steps))
-        if node is not None and node.rule != "parse.top-level-object":
+        if node is None:
+            unknown = _unknown_rule(kind, tree, tuple(steps))
+            if unknown is not None:
+                return unknown
+        elif node.rule != "parse.top-level-object":
             return node.rule
     return None
+
+
+def _unknown_rule(kind: str, tree: Any, path: tuple[Any, ...]) -> str | None:
+    """The accept rule of a member the schema does not define at ``path``, if that is what it is."""
+    if kind != "job" or not path:
+        return None
+    parent = node_at(kind, tree, path[:-1])
+    if parent is None or not parent.props or parent.extra is not None or path[-1] in parent.props:
+        return None
+    return "payload.unknown-members" if path[:2] == ("payload", "data") else "core.unknown-members"
 
 
 def _has(c: Any, step: Any) -> bool:
@@ -234,6 +249,9 @@ def _rule_from_shrunk(kind: str, tree: Any) -> str:
         if not path or path in context:
             continue
         node = node_at(kind, tree, path)
+        unknown = _unknown_rule(kind, tree, path) if node is None else None
+        if unknown is not None:
+            return unknown
         p = path
         while node is None and p:
             p = p[:-1]
@@ -269,6 +287,7 @@ def fuzz(
     level: str = "required",
     timeout: float = 5.0,
     stats: FuzzStats | None = None,
+    engine: str = "fast",
 ) -> Iterator[dict[str, Any]]:
     """Fuzz ``impl`` differentially against the reference; yield one ``finding`` record per distinct fault.
 
@@ -276,7 +295,16 @@ def fuzz(
     with ``timeout``. The run stops after ``examples`` cases or ``duration`` seconds (whichever comes first;
     neither given: :data:`DEFAULT_EXAMPLES`). Kinds and classes outside the implementation's claim are not
     generated. Each record's ``counted`` says whether it counts at ``level``.
+
+    ``engine="hypothesis"`` draws schema-derived documents through :mod:`conformance.strategies` and lets
+    Hypothesis shrink each divergence (then the JSON shrinker polishes labelled ones): far slower (a few job
+    documents a second), it explores the schema the way hypothesis-jsonschema does; ``examples`` bounds
+    the documents tried per kind, ``duration`` is not supported, and runs are derandomized (``seed`` unused).
     """
+    if engine not in ("fast", "hypothesis"):
+        raise ValueError(f"engine={engine!r} is not an engine; expected 'fast' or 'hypothesis'")
+    if engine == "hypothesis" and duration is not None:
+        raise ValueError("duration is not supported with engine='hypothesis'; give examples")
     if examples is not None and examples < 0:
         raise ValueError(f"examples={examples} must be >= 0")
     if duration is not None and duration <= 0:
@@ -297,8 +325,9 @@ def fuzz(
         target = open_implementation(impl[0], impl[1], TransportOptions(timeout=timeout))
     else:
         target = impl
+    run = _run_hypothesis if engine == "hypothesis" else _run
     try:
-        yield from _run(target, examples, duration, seed, kinds, classes, level, stats)
+        yield from run(target, examples, duration, seed, kinds, classes, level, stats)
     finally:
         if owned:
             target.close()
@@ -387,6 +416,120 @@ def _run(
                 yield record
     finally:
         stats.seconds = time.monotonic() - t0
+
+
+def _scope(
+    impl: Implementation, kinds: Sequence[str], classes: Sequence[str], stats: FuzzStats
+) -> tuple[list[str], dict[str, tuple[frozenset[str], bool]]]:
+    info = impl.info or impl.start()
+    claimed_kinds = set(info.kinds or reference.KINDS)
+    claimed_classes = set(info.classes or reference.CLASSES)
+    wanted = list(kinds or reference.KINDS)
+    stats.kinds = [k for k in wanted if k in claimed_kinds]
+    stats.outside_claim = [k for k in wanted if k not in claimed_kinds]
+    allowed = {c for c in (classes or reference.CLASSES) if c in claimed_classes}
+    return stats.kinds, _plan_rules(stats.kinds, allowed)
+
+
+#: Findings the Hypothesis engine looks for per kind before moving on (each is one ``find`` call).
+HYPOTHESIS_FINDS = 5
+
+
+def _run_hypothesis(
+    impl: Implementation,
+    examples: int | None,
+    duration: float | None,
+    seed: int,
+    kinds: Sequence[str],
+    classes: Sequence[str],
+    level: str,
+    stats: FuzzStats,
+) -> Iterator[dict[str, Any]]:
+    from hypothesis import HealthCheck, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.errors import HypothesisWarning, NoSuchExample
+
+    from .. import strategies as vs
+
+    chosen, plan = _scope(impl, kinds, classes, stats)
+    counted = reference.LEVELS[: reference.LEVELS.index(level) + 1]
+    found: set[tuple[str | None, str]] = set()
+    t0 = time.monotonic()
+    budget = examples if examples is not None else DEFAULT_EXAMPLES
+    last: dict[str, Any] = {}
+    try:
+        for kind in chosen:
+            rules, valid_ok = plan[kind]
+            options: list[st.SearchStrategy[Mutant]] = []
+            if valid_ok:
+                options.append(vs.documents(kind).map(partial(Mutant, kind)))
+            if rules:
+                options.append(vs._mutants(kind, rules, frozenset({"invalid", "valid", "warning"})))
+            if not options:
+                continue
+
+            def diverges(m: Mutant) -> bool:
+                data = m.render()
+                expected = reference.validate(data, m.kind)
+                if not agrees(m, expected):
+                    stats.discarded += 1
+                    return False
+                stats.examples += 1
+                reply = impl.validate(m.kind, data)
+                if reply.status == "skipped":
+                    stats.skipped += 1
+                    return False
+                if not _disagrees(reply, expected):
+                    stats.agreed += 1
+                    return False
+                rule = m.rule or _rule_from_pointers(m.kind, m.tree, reply)
+                key = (rule, "fault:" + reply.status if reply.status != "ok" else _direction(expected))
+                if key in found:
+                    stats.hits[_key_text(key)] += 1
+                    return False
+                last.update(mutant=m, data=data, reply=reply, expected=expected)
+                return True
+
+            config = settings(
+                max_examples=max(1, budget // len(chosen)),
+                database=None,
+                deadline=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )
+            for _ in range(HYPOTHESIS_FINDS):
+                try:
+                    with warnings.catch_warnings():
+                        # Deep-nesting documents make Hypothesis warn about the size of their repr.
+                        warnings.simplefilter("ignore", HypothesisWarning)
+                        m = find(st.one_of(options), diverges, settings=config)
+                except NoSuchExample:
+                    break
+                if not diverges(m):  # Hypothesis's minimal example, asked again so its reply is the one kept
+                    continue
+                data, reply = last["data"], last["reply"]
+                case = FuzzCase(m, data, last["expected"], rule_class(m.rule, kind) if m.rule else KIND_CLASS[kind])
+                if reply.status != "ok":
+                    stats.faults += 1
+                    record = _finding(case, m, data, reply, stats, seed, counted, fault=reply.status)
+                else:
+                    stats.divergent += 1
+                    small, data, reply = _shrink_case(impl, case, stats) if m.rule else (m, data, reply)
+                    rule = m.rule or _rule_from_pointers(kind, small.tree, reply) or _rule_from_shrunk(kind, small.tree)
+                    record = _finding(case, small, data, reply, stats, seed, counted, rule=rule)
+                key = (record["rule"], "fault:" + reply.status if reply.status != "ok" else _direction(case.expected))
+                found.add(key)
+                found.add((m.rule or _rule_from_pointers(kind, m.tree, reply), key[1]))
+                stats.hits[_key_text(key)] += 1
+                stats.findings += 1
+                record["engine"] = "hypothesis"
+                yield record
+    finally:
+        stats.seconds = time.monotonic() - t0
+
+
+def _direction(expected: reference.ValidationResult) -> str:
+    return "valid" if expected.valid else "invalid"
 
 
 def _key_text(key: tuple[str | None, str]) -> str:
