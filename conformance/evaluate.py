@@ -68,7 +68,7 @@ def _validate(case: Case, reply: Reply, warnings: bool) -> tuple[str, Any, str]:
         got["warnings"] = _issue_list(reply.warnings)
     if reply.valid is not case.valid:
         expected = "valid" if case.valid else "invalid"
-        where = f" at {case.pointer}" if case.pointer and not case.valid else ""
+        where = "" if case.pointer is None or case.valid else f" at {case.pointer or 'the root'}"
         return "fail", got, f"expected {expected}{where}, got {'valid' if reply.valid else 'invalid'}"
     if case.warnings and not warnings:
         return "skip", got, "the verdict is right; the expected warning cannot be checked over this transport"
