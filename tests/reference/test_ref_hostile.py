@@ -135,3 +135,15 @@ def test_threads_get_the_same_verdicts_as_one_thread() -> None:
     serial = [reference.validate(d).to_json() for d in docs]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda d: reference.validate(d).to_json(), docs)) == serial
+
+
+def test_integer_literals_over_40_digits_are_kept_as_text() -> None:
+    from reference._parse import BigNumber
+
+    job = reference.JobDocument.from_json(
+        document("job", {"/payload/data/a": Raw("9" * 40), "/payload/data/b": Raw("9" * 41)})
+    )
+    assert job.payload.data["a"] == int("9" * 40)
+    assert job.payload.data["b"] == BigNumber("9" * 41)
+    error = _one_error(document("job", {"/execution/priority": Raw("1" * 41)}))
+    assert error.message.startswith("111111111111...111111 (41 digits) is outside the range of u8")

@@ -18,6 +18,14 @@ CASES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
         {"core.execution.attempt-within-max"},
         set(),
     ),
+    (
+        "attempt one over max_attempts",
+        "job",
+        {"/execution": {"attempt": 2, "max_attempts": 1}},
+        {"core.execution.attempt-within-max"},
+        set(),
+    ),
+    ("attempt equal to max_attempts", "job", {"/execution": {"attempt": 4, "max_attempts": 4}}, set(), set()),
     ('"éééé" is too short in code points', "job", {"/job_id": "éééé"}, {"core.job_id"}, set()),
     ("5.0 is no integer literal", "job", {"/execution/priority": Raw("5.0")}, {"parse.integer.literal"}, set()),
     ("5e0 is no integer literal", "job", {"/execution/priority": Raw("5e0")}, {"parse.integer.literal"}, set()),
@@ -28,6 +36,8 @@ CASES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
         {"parse.integer.width"},
         set(),
     ),
+    ("widths are unsigned: -1 is outside u64", "progress", {"/sequence": -1}, {"parse.integer.width"}, set()),
+    ("widths are unsigned: -1 is outside u8", "job", {"/execution/priority": -1}, {"parse.integer.width"}, set()),
     ("u8 ends at 255", "progress", {"/progress_percent": 256}, {"parse.integer.width"}, set()),
     (
         "progress_percent ends at 100 (the crate accepts 255)",
@@ -139,6 +149,9 @@ CASES: list[tuple[str, str, dict[str, Any], set[str], set[str]]] = [
         {"core.constraints.maximum_disk_size_gb.large"},
     ),
     ("a job_id with a control character", "job", {"/job_id": "job-0001\t"}, {"core.job_id.charset"}, set()),
+    ("a job_id with a C1 control character", "job", {"/job_id": "job-0001\x85"}, {"core.job_id.charset"}, set()),
+    ("a job_id with DEL", "job", {"/job_id": "job-0001\x7f"}, {"core.job_id.charset"}, set()),
+    ("a job_id with U+00A0 is fine", "job", {"/job_id": "job-0001\xa0"}, set(), set()),
     ("a job_id with a backslash", "job", {"/job_id": "job\\00001"}, {"core.job_id.charset"}, set()),
     (
         "an uppercase operation segment",
