@@ -85,3 +85,12 @@ def test_problem_names_the_schema_and_the_place() -> None:
         "validate-reply.json: at /errors/0/pointer: 3 is not string"
     )
     assert problem("validate-reply", {"seq": 1}) == "validate-reply.json: at /: 'valid' is a required member"
+
+
+def test_adapter_md_names_every_wire_schema() -> None:
+    from pathlib import Path
+
+    import conformance
+
+    doc = (Path(conformance.__file__).parent / "ADAPTER.md").read_text(encoding="utf-8")
+    assert [m for m in MESSAGES if f"`{m}.json`" not in doc] == []
