@@ -1,0 +1,53 @@
+"""The HTTP transport's options: headers reach the service, --wrap sends the document byte for byte."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pytest
+import waitress
+
+from conformance.transports import Http, TransportOptions
+
+SEEN: list[tuple[str, bytes]] = []
+
+
+def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """401 without the right token; otherwise 200, remembering the body it was sent."""
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    if environ.get("HTTP_AUTHORIZATION") != "Bearer s3cret":
+        start_response("401 Unauthorized", [("Content-Length", "0")])
+        return [b""]
+    SEEN.append((environ["PATH_INFO"], body))
+    start_response("200 OK", [("Content-Length", "0")])
+    return [b""]
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    server = waitress.create_server(app, host="127.0.0.1", port=0)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    server.close()
+
+
+def test_headers_are_sent_and_a_401_is_errored(url: str) -> None:
+    bare = Http(url + "/{kind}", TransportOptions(timeout=2))
+    reply = bare.validate("job", b"{}")
+    assert reply.status == "errored" and reply.message.startswith("HTTP 401 Unauthorized")
+    authed = Http(url + "/{kind}", TransportOptions(timeout=2, headers=(("Authorization", "Bearer s3cret"),)))
+    assert authed.validate("worker", b"{}").valid is True
+    assert SEEN[-1] == ("/worker", b"{}")
+
+
+def test_wrap_splices_the_exact_bytes_and_skips_what_is_not_json(url: str) -> None:
+    opts = TransportOptions(timeout=2, headers=(("Authorization", "Bearer s3cret"),), wrap="job")
+    impl = Http(url + "/api/v1/jobs", opts)
+    assert impl.start().kinds == ("job",)
+    doc = b'{"a": 1, "a": 2, "n": 123456789012345678901234567890}'
+    assert impl.validate("job", doc).status == "ok"
+    assert SEEN[-1] == ("/api/v1/jobs", b'{"job":' + doc + b"}")
+    skipped = impl.validate("job", b"\xef\xbb\xbf{}")
+    assert skipped.status == "skipped" and "byte-order mark" in skipped.message
