@@ -186,3 +186,42 @@ def test_operation_constants() -> None:
             "payload.compare.baseline",
             "payload.compare.target",
         }, op
+
+
+def test_the_shipped_builder_example_is_what_the_builder_makes() -> None:
+    from _refdocs import example
+
+    built = (
+        JobBuilder()
+        .job_id("job-01JD8X3V7Q2K9M4N6P8R0S2T4Y")
+        .operation("guestkit.profile")
+        .payload(
+            "guestkit.profile.v1",
+            {
+                "image": {"path": "/vms/db-02.vmdk", "format": "vmdk"},
+                "profiles": ["security", "compliance"],
+                "options": {"severity_threshold": "high", "fail_on_critical": True},
+                "output": {"format": "yaml", "destination": "/reports/db-02.yaml", "include_remediation": True},
+            },
+        )
+        .name("profile db-02")
+        .namespace("staging")
+        .label("env", "staging")
+        .annotation("owner", "dba")
+        .idempotency_key("profile-db-02")
+        .priority(12)
+        .timeout_seconds(7200)
+        .max_attempts(2)
+        .require_capability("guestkit.profile")
+        .require_feature("vmdk")
+        .worker_pool("pool-b")
+        .trace_id("trace-7f3a")
+        .correlation_id("nightly-audit")
+        .submitted_by("scheduler")
+        .build()
+        .to_json()
+    )
+    shipped = example("job-builder.json")
+    built.pop("created_at"), shipped.pop("created_at")
+    assert built == shipped
+    assert list(built) == list(shipped)
