@@ -41,7 +41,7 @@ def text(rng: random.Random, lo: int = 0, hi: int = 12) -> str:
     n = rng.randint(lo, hi)
     r = rng.random()
     pool = _ASCII if r < 0.6 else _ASCII + _WIDE if r < 0.85 else _ASCII + _ODD + _WIDE
-    return "".join(rng.choice(pool) for _ in range(n))
+    return "".join(rng.choices(pool, k=n))
 
 
 def timestamp(rng: random.Random, years: tuple[int, int] = (1970, 2029)) -> str:
@@ -122,7 +122,7 @@ def _string(rng: random.Random, node: SNode) -> str:
     pattern = s.get("pattern")
     if pattern == _CHECKSUM:
         prefix = rng.choice(("", "sha256:", "SHA256:", "Sha256:"))
-        return prefix + "".join(rng.choice(_HEX) for _ in range(64))
+        return prefix + "".join(rng.choices(_HEX, k=64))
     if pattern == _OPERATION:
         return operation(rng)
     if pattern == _PAYLOAD_TYPE:
@@ -131,14 +131,14 @@ def _string(rng: random.Random, node: SNode) -> str:
         raise ValueError(f"pattern={pattern!r}: the fast generator has no generator for this schema pattern")
     lo = s.get("minLength", 0)
     if node.rule == "core.job_id":
-        return "".join(rng.choice(_SAFE_ID + "éß中") for _ in range(rng.randint(lo, lo + 24)))
+        return "".join(rng.choices(_SAFE_ID + "éß中", k=rng.randint(lo, lo + 24)))
     if node.rule == "core.constraints.minimum_worker_version":
         return f"{rng.randint(0, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 20)}" + rng.choice(("", "-rc.1", "+b5"))
     return text(rng, lo, max(lo, 12))
 
 
 def operation(rng: random.Random) -> str:
-    seg = lambda: "".join(rng.choice(_OP_SEGMENT) for _ in range(rng.randint(1, 9)))
+    seg = lambda: "".join(rng.choices(_OP_SEGMENT, k=rng.randint(1, 9)))
     return ".".join(seg() for _ in range(rng.randint(2, 3)))
 
 

@@ -43,7 +43,7 @@ DEFAULT_EXAMPLES = 10000
 #: Share of plain valid documents among the cases (the rest are one-rule mutations).
 VALID_SHARE = 0.25
 #: Mutations drawn from one base document before a new one is generated.
-MUTANTS_PER_BASE = 3
+MUTANTS_PER_BASE = 5
 #: Base documents tried for one aimed rule before giving up on it for this round.
 BASE_TRIES = 8
 #: Chances of an optional member being present in plain valid documents (small and large ones).

@@ -100,6 +100,14 @@ def last_wins_duplicates(kind: str, text: str) -> dict[str, Any]:
     return {"valid": reference.validate(_bytes(text), kind).valid}
 
 
+def strips_bom(kind: str, text: str) -> dict[str, Any]:
+    """Reads the document as utf-8-sig, as Python programs often do: a byte-order mark passes unnoticed."""
+    data = _bytes(text)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return {"valid": reference.validate(data, kind).valid}
+
+
 FAKES: dict[str, tuple[Fake, str]] = {
     "accepts_priority_11": (accepts_priority_11, "core.execution.priority"),
     "job_id_in_bytes": (job_id_in_bytes, "core.job_id"),
@@ -107,4 +115,5 @@ FAKES: dict[str, tuple[Fake, str]] = {
     "accepts_integral_float": (accepts_integral_float, "parse.integer.literal"),
     "rejects_unknown_top_level": (rejects_unknown_top_level, "core.unknown-members"),
     "last_wins_duplicates": (last_wins_duplicates, "parse.duplicate-member"),
+    "strips_bom": (strips_bom, "parse.encoding"),
 }
