@@ -181,33 +181,25 @@ def test_bad_arguments_name_the_argument(kw: dict[str, Any], message: str) -> No
         list(fuzz(InProcess(_always_valid), **kw))
 
 
-def _rejects_full_progress(kind: str, text: str) -> dict[str, Any]:
-    """Off by one: rejects a progress event at 100 percent."""
+def _rejects_empty_message(kind: str, text: str) -> dict[str, Any]:
+    """Takes an empty progress message for a missing one."""
     try:
         value = json.loads(text) if kind == "progress" else None
     except (ValueError, RecursionError):
         value = None
-    if isinstance(value, dict) and value.get("progress_percent") == 100:
-        return {"valid": False, "errors": [{"pointer": "/progress_percent", "message": "must be below 100"}]}
+    if isinstance(value, dict) and value.get("message") == "":
+        return {"valid": False, "errors": [{"pointer": "/message", "message": "message is required"}]}
     return _reference_on_bytes(kind, text)
 
 
 def test_the_hypothesis_engine_finds_and_shrinks_a_rejected_valid_document() -> None:
     stats = FuzzStats()
+    impl = InProcess(_rejects_empty_message)
     findings = list(
-        fuzz(
-            InProcess(_rejects_full_progress),
-            engine="hypothesis",
-            examples=200,
-            kinds=["progress"],
-            classes=["progress"],
-            stats=stats,
-        )
+        fuzz(impl, engine="hypothesis", examples=100, kinds=["progress"], classes=["progress"], stats=stats)
     )
-    assert [f["rule"] for f in findings] == ["progress.progress_percent"]
+    assert [f["rule"] for f in findings] == ["progress.message"]
     doc = json.loads(finding_bytes(findings[0]))
-    assert doc["progress_percent"] == 100 and findings[0]["expected"]["valid"] is True
-    # Hypothesis shrank it: every other member is as small as Hypothesis makes it.
-    assert set(doc) == {"job_id", "timestamp", "sequence", "phase", "message", "progress_percent"}
-    assert doc["sequence"] == 0 and doc["phase"] == doc["message"] == doc["job_id"] == ""
-    assert doc["timestamp"] == "1970-01-01T00:00:00Z"
+    assert findings[0]["expected"]["valid"] is True and findings[0]["got"]["valid"] is False
+    # Hypothesis shrank it to the smallest progress event: required members only, each at its minimum.
+    assert doc == {"job_id": "", "timestamp": "1970-01-01T00:00:00Z", "sequence": 0, "phase": "", "message": ""}
