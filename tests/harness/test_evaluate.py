@@ -25,7 +25,8 @@ def test_wrong_verdict_fails_saying_what_was_expected() -> None:
 
 
 def test_expected_warning_must_be_at_its_pointer() -> None:
-    c = case(valid=True, pointer=None, warnings=("/execution/timeout_seconds",))
+    c = case(valid=True, pointer=None, warnings=("/execution/timeout_seconds",),
+             rule="core.execution.timeout_seconds.long", level="recommended")  # fmt: skip
     ok = Reply("ok", valid=True, warnings=({"pointer": "/execution/timeout_seconds"},))
     elsewhere = Reply("ok", valid=True, warnings=({"pointer": "/execution"},))
     assert evaluate(c, ok)[0] == "pass"
@@ -35,6 +36,14 @@ def test_expected_warning_must_be_at_its_pointer() -> None:
     )
     assert evaluate(c, ok, warnings=False)[0] == "skip"
     assert evaluate(c, Reply("ok", valid=False), warnings=False)[0] == "fail"
+
+
+def test_warnings_expected_by_a_case_of_another_rule_are_evidence_only() -> None:
+    # u64 max is valid under core.execution.timeout_seconds (required) and also warns (recommended): an
+    # implementation that reports no warnings, as the wire allows, must not fail the required case.
+    c = case(valid=True, pointer=None, warnings=("/execution/timeout_seconds",), rule="core.execution.timeout_seconds")
+    outcome, got, message = evaluate(c, Reply("ok", valid=True))
+    assert (outcome, got, message) == ("pass", {"valid": True}, "")
 
 
 def test_faults_are_never_pass() -> None:

@@ -20,12 +20,7 @@ CASES = load_corpus()
 #: Mutants the shipped corpus does not catch: a missing case (the mutant's witness shows which).
 KNOWN_SURVIVORS: dict[str, str] = {}
 #: Equivalent variants the shipped corpus flags although they are right: a corpus or evaluation issue.
-KNOWN_FALSE_ALARMS: dict[str, str] = {
-    "eq-bare-verdict": "three required-level cases (job.core.execution.timeout-seconds.n18446744073709551615, "
-    "job.core.constraints.maximum-disk-size-gb.n18446744073709551615, job.parse.integer.width.u64-max-leading-digits) "
-    "also expect a recommended-level warning, so an implementation that reports no warnings fails them at the "
-    "required level",
-}
+KNOWN_FALSE_ALARMS: dict[str, str] = {}
 
 
 def _params(variants: list[Variant], known: dict[str, str]) -> list[Any]:
