@@ -234,7 +234,7 @@ def _find_lone_surrogate(value: Any) -> Issue | None:
                         return Issue(
                             "parse.encoding",
                             "required",
-                            where.encode("utf-8", "backslashreplace").decode("ascii"),
+                            where.encode("utf-8", "backslashreplace").decode("utf-8"),
                             f"{shown} holds a lone surrogate U+{ord(m.group()):04X} at offset {m.start()} of this "
                             f"{what}: it is no Unicode character",
                         )
