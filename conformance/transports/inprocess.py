@@ -7,6 +7,8 @@ function is an ``errored`` outcome with the exception named, never a crash of th
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +23,9 @@ def load_function(spec: str) -> ValidateFunction:
     module_name, sep, attr = spec.partition(":")
     if not sep or not module_name or not attr:
         raise TransportError(f"--python {spec!r}: expected MODULE:FUNCTION, e.g. mypkg.validator:validate")
+    # As `python -m` does: a module of the current directory is importable, also from the `vmjob` script.
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:

@@ -145,3 +145,17 @@ def test_ctrl_c_ends_the_run_with_an_interrupted_footer_and_status_130(corpus: P
     assert proc.returncode == 130 and "vmjob certify: interrupted" in err and "Traceback" not in err
     recs = records(stream)
     assert recs[-1]["type"] == "footer" and recs[-1]["interrupted"] is True
+
+
+def test_python_target_in_the_current_directory_is_importable_from_the_console_script(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # `python -m` puts the current directory on sys.path; the `vmjob` script does not, so the transport does.
+    (tmp_path / "my_validator.py").write_text("def validate(kind, text):\n    return True\n", encoding="utf-8")
+    script = Path(sys.executable).with_name("vmjob")
+    proc = subprocess.run(
+        [str(script), "certify", "--python", "my_validator:validate", "--corpus", str(corpus)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "NOT CONFORMANT" in proc.stdout
