@@ -2101,6 +2101,20 @@ def payload_cases(c: Corpus) -> None:
             doc=put(base, f"/payload/data/{img}", [IMAGE]),
             pointer=f"/payload/data/{img}",
         )
+    # guestkit.inspect.v1 alone requires both members of its output object.
+    ins_out = put(
+        job_with("inspect", PAYLOADS["inspect"]), "/payload/data/output", {"format": "json", "destination": "/r.json"}
+    )
+    for member in ("format", "destination"):
+        c.doc(
+            "job",
+            "payload.inspect.output",
+            f"inspect.output.{member}.absent",
+            f"job guestkit.inspect.v1 output without `{member}` is invalid",
+            valid=False,
+            doc=drop(ins_out, f"/payload/data/output/{member}"),
+            pointer=f"/payload/data/output/{member}",
+        )
 
 
 # --- result, progress, worker ---------------------------------------------------------------------------------

@@ -102,7 +102,9 @@ Further conventions:
 - A **missing required member** is reported at the member's own pointer (`/payload/data`, not
   `/payload`), under the member's own rule (a missing `job_id` breaks `core.job_id`), with the message
   `"job_id" is a required property`. Inside an image object or a convert target, a missing `path` or
-  `format` breaks `payload.image`; a missing member without a rule of its own breaks its object's rule
+  `format` breaks `payload.image`, and inside guestkit.inspect.v1's `output` a missing `format` or
+  `destination` breaks `payload.inspect.output` (the object's rule, which alone requires them, not the
+  rule of the value's form); a missing member without a rule of its own breaks its object's rule
   (a missing `started_at` breaks `result.execution_summary`).
 - An integer **outside its width** (u8 0..255, u32 0..4294967295, u64 0..18446744073709551615; every width
   is unsigned, so a negative value is outside it) breaks `parse.integer.width`, checked before the
