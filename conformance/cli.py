@@ -28,19 +28,23 @@ class UsageError(Exception):
     """A command's input is unusable (a missing file, a bad option value): exit status 2, no traceback."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that command's module is imported (a restarted ``vmjob adapter``
+    or a one-shot ``vmjob validate`` then starts without loading the harness, reports and fuzzer)."""
     parser = argparse.ArgumentParser(
         prog="vmjob", description="Conformance suite for the VM Operations Job Protocol v1."
     )
     parser.add_argument("--version", action="version", version=f"vmjob {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
         importlib.import_module(f"{__package__}.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first if first in COMMAND_MODULES else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
