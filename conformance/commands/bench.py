@@ -18,6 +18,7 @@ PARTS = {
     "reference": "conformance.bench_reference:run",
     "transports": "conformance.bench_transports:run",
     "fuzz": "conformance.bench_fuzz:run",
+    "reports": "conformance.report_bench:run",
 }
 
 
