@@ -22,6 +22,7 @@ from reference._rules import KIND_CLASS, KINDS, RULES
 
 from .corpus import Case, CorpusError, case_from_json, corpus_files
 from .corpus_format import LEDGER, canonical_text, ledger_lines
+from .corpus_gen import needs_text
 
 SCHEMA_FILE = "case.schema.json"
 #: Common rules and the kinds in which each must be covered both ways.
@@ -224,25 +225,12 @@ def check_case(case: Case) -> list[str]:
             f"expects a warning of {case.rule}; the reference's warnings name "
             f"{sorted({w.rule for w in result.warnings})}"
         )
-    if case.form == "document" and _inexact(json.loads(case.data)):
+    if case.form == "document" and needs_text(json.loads(case.data)):
         out.append(
             "holds a float or an integer beyond 2**53 as `document`; readers in other languages may change "
             "it: use `document_text`"
         )
     return out
-
-
-def _inexact(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, float) or (type(v) is int and abs(v) > 2**53):
-            return True
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return False
 
 
 def _check_roundtrip(case: Case) -> list[str]:

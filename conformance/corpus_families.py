@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from reference import OPERATIONS
+
 from .corpus_gen import Corpus, drop, dumps, put, raw, slug
 
 TS = "2026-01-15T10:30:00Z"
@@ -2479,17 +2481,7 @@ def capability_cases(c: Corpus) -> None:
         "many",
         "capabilities: every builtin operation available covers three of them",
         ["guestkit.inspect", "hyper2kvm.convert", "system.health-check"],
-        [
-            "guestkit.inspect",
-            "guestkit.profile",
-            "guestkit.fix",
-            "guestkit.convert",
-            "guestkit.compare",
-            "hyper2kvm.convert",
-            "hyper2kvm.validate",
-            "system.health-check",
-            "system.capability-probe",
-        ],
+        list(OPERATIONS),
     )
     m("all-missing", "capabilities: three required, all missing, all reported", ["a.x", "b.y", "c.z"], ["d.w"])
 

@@ -87,7 +87,7 @@ def dumps(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _needs_text(value: Any) -> bool:
+def needs_text(value: Any) -> bool:
     """True when a JSON reader in another language might not keep ``value`` exactly (floats, big integers)."""
     stack = [value]
     while stack:
@@ -162,7 +162,7 @@ class Corpus:
                 case["document_base64"] = base64.b64encode(data).decode("ascii")
         elif text is not None:
             case["document_text"] = text
-        elif _needs_text(doc):
+        elif needs_text(doc):
             case["document_text"] = dumps(doc)
         else:
             case["document"] = doc
