@@ -98,6 +98,11 @@ def _show(finding: dict[str, Any], n: int, out: IO[str]) -> None:
     counted = "" if finding.get("counted", True) else ", not counted at this level"
     print(f"\nfinding {n}: {finding['rule']} ({finding['level']}, {finding['class']}{counted})", file=out)
     print(f"  {finding['message']}", file=out)
+    if finding.get("mode") == "match":
+        lists = json.dumps({"required": finding["required"], "available": finding["available"]}, ensure_ascii=False)
+        print(f"  found after {finding['examples']} examples; minimal lists:", file=out)
+        print(f"    {_short(lists)}", file=out)
+        return
     doc = finding.get("document")
     if doc is None:
         shown = "base64:" + finding["document_base64"]
@@ -271,6 +276,21 @@ def read_records(path: str) -> Iterator[dict[str, Any]]:
             yield record
 
 
+def _versus(outcome: dict[str, Any]) -> str:
+    """``reference valid=False, implementation valid=True`` (or ok/missing, or preserved) for a replay line."""
+    expected, got = outcome["expected"], outcome["got"]
+    if "outcome" in got:
+        return f"implementation {got['outcome']}"
+    if "ok" in expected:
+        return (
+            f"reference ok={expected['ok']} missing={expected['missing']}, "
+            f"implementation ok={got.get('ok')} missing={got.get('missing')}"
+        )
+    if "preserved" in expected:
+        return "the round trip keeps the document" if got.get("preserved") else f"round trip: {got.get('message')}"
+    return f"reference valid={expected['valid']}, implementation valid={got.get('valid')}"
+
+
 def replay(args: argparse.Namespace) -> int:
     from ..fuzz.differential import replay_finding
 
@@ -299,13 +319,8 @@ def replay(args: argparse.Namespace) -> int:
             if diverges and f.get("level") in counted_levels:
                 still += 1
             fixed += not diverges
-            got = outcome["got"]
-            what = f"valid={got['valid']}" if "valid" in got else got.get("outcome", "?")
             state = "still diverges" if diverges else "agrees now"
-            print(
-                f"{f.get('id', '?')}: {f.get('rule')} ({f.get('level')}): {state} "
-                f"(reference valid={outcome['expected']['valid']}, implementation {what})"
-            )
+            print(f"{f.get('id', '?')}: {f.get('rule')} ({f.get('level')}): {state} ({_versus(outcome)})")
     except ImplementationGone as err:
         print(f"vmjob fuzz: replay stopped: {err}", file=sys.stderr)
         return 2

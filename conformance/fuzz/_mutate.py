@@ -221,6 +221,13 @@ def _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant) -> No
     if isinstance(v, str):
         if "const" in s or "enum" in s:
             plan(rule, "not-allowed", path, lambda r: value_mutant(rule, "not-allowed", path, v + r.choice("xZ ")))
+            allowed = {s["const"]} if "const" in s else set(s["enum"])
+            cased = sorted({f for f in case_variants(v) if f not in allowed})
+            if cased:
+                plan(rule, "case-change", path, lambda r: value_mutant(rule, "case-change", path, r.choice(cased)))
+            near = sorted({f for f in near_misses(v) if f not in allowed})
+            if near:
+                plan(rule, "near-miss", path, lambda r: value_mutant(rule, "near-miss", path, r.choice(near)))
         n = s.get("minLength", 0)
         if n > 0:
 
@@ -296,6 +303,20 @@ def _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant) -> No
             return raw_mutant("parse.integer.literal", "float-literal", path, lit.encode())
 
         plan("parse.integer.literal", "float-literal", path, floaty)
+
+
+def case_variants(v: str) -> list[str]:
+    """``v`` in other cases: what a matcher that folds case takes for ``v`` (``VMOPERATION``, ``QCOW2``)."""
+    return [f for f in (v.upper(), v.lower(), v.title(), v.swapcase(), v.capitalize(), v[:1].lower() + v[1:]) if f != v]
+
+
+def near_misses(v: str) -> list[str]:
+    """Strings a lenient matcher takes for ``v``: surrounding space, a prefix of it, it with a suffix."""
+    out = [v + " ", " " + v, v + "\t", v + "\n"]
+    if len(v) > 1:
+        out.append(v[:-1])
+        out.append(v[: max(1, len(v) // 2)])
+    return [f for f in out if f != v]
 
 
 def _object_plans(kind, doc, path, node, v, plan, base) -> None:  # type: ignore[no-untyped-def]
@@ -417,7 +438,13 @@ def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> N
     plan("parse.syntax", "trailing-text", (), trailing)
 
     def top_level(r: random.Random) -> Mutant:
-        tree = r.choice(([[k, v] for k, v in doc.items()], list(doc.values()), "job", 1, None, []))
+        # Half the time the sequence form serde accepts for a struct (the Rust crate's defect): the members'
+        # values in declaration order, without `$schema`, which would shift every field after it.
+        fields = [v for k, v in doc.items() if k != "$schema"]
+        if r.random() < 0.5:
+            tree: Json = fields
+        else:
+            tree = r.choice(([[k, v] for k, v in doc.items()], list(doc.values()), "job", 1, None, []))
         return replace(base, tree=tree, rule="parse.top-level-object", expect="invalid", operator="top-level-array")
 
     plan("parse.top-level-object", "top-level-array", (), top_level)
@@ -444,11 +471,27 @@ def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> N
 
         plan("parse.encoding", "invalid-utf8", (), bad_utf8)
     leaves = [(p, v) for p, n, v in every if p and not isinstance(v, (dict, list))]
+    free_objects = [p for p, n, v in every if p and isinstance(v, dict) and n is not None and n.freeform_object]
     if leaves:
 
         def nan(r: random.Random) -> Mutant:
-            p, _v = r.choice(leaves)
             lit = r.choice((b"NaN", b"Infinity", b"-Infinity", b"nan", b"01", b"+1", b".5", b"0x10", b"'x'"))
+            if free_objects and r.random() < 0.5:
+                # Where any number is allowed (free-form data), so that a reader that takes NaN for a number
+                # is not saved by a type check that rejects the member anyway.
+                at = r.choice(free_objects)
+                new = dict(get(doc, at))
+                new["n"] = _SENTINEL.format(0)
+                return replace(
+                    base,
+                    tree=set_at(doc, at, new),
+                    rule="parse.syntax",
+                    expect="invalid",
+                    operator="not-json-literal",
+                    pin=(*at, "n"),
+                    raw=((json.dumps(_SENTINEL.format(0)), lit),),
+                )
+            p, _v = r.choice(leaves)
             return raw_mutant("parse.syntax", "not-json-literal", p, lit)
 
         plan("parse.syntax", "not-json-literal", (), nan)
@@ -468,7 +511,7 @@ def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> N
 
     if doc:
         plan("parse.syntax", "trailing-comma", (), trailing_comma)
-    free = [p for p, n, v in every if p and isinstance(v, dict) and n is not None and n.freeform_object]
+    free = free_objects
     if isinstance(doc, dict):
 
         def deep(r: random.Random) -> Mutant:

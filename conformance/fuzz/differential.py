@@ -2,12 +2,20 @@
 
 Every document is generated valid from the schema files, or mutated to break exactly one rule (confirmed by
 the reference); it goes to the implementation in batches (``validate_many``, which the persistent
-transport pipelines). A verdict that differs from the reference's is a divergence. The first divergence of
-each rule (and direction: accepting an invalid document, rejecting a valid one) is shrunk to a minimal
-document and yielded as a ``finding`` record (format: :mod:`conformance.model`); later ones of the same
-rule only count as hits, so one bug gives one finding. A valid document the implementation rejects has no
-label: the rule is taken from the implementation's error pointers when they name a schema member, else
-from what shrinking left that a minimal document lacks.
+transport pipelines). A verdict that differs from the reference's is a divergence; at the ``recommended``
+level, over a transport that carries warnings, so is an expected warning missing. The first divergence of
+each rule (and direction: accepting an invalid document, rejecting a valid one, missing a warning) is
+shrunk to a minimal document and yielded as a ``finding`` record (format: :mod:`conformance.model`); later
+ones of the same rule only count as hits, so one bug gives one finding.
+
+A valid document the implementation rejects is shrunk first (its label, an unknown member or free-form
+data, may have nothing to do with the rejection), then attributed to the rule of the schema node at the
+implementation's error pointers, else to its label while the labelled member survived shrinking, else to
+what the shrunk document holds that a minimal document lacks.
+
+When the implementation claims them, capability matches (:mod:`._capabilities`) and round trips
+(:mod:`._roundtrip`) take a small share of the cases; they are judged as the corpus judges its match and
+round-trip cases (:func:`conformance.evaluate.evaluate`) and shrunk the same way.
 
 Timeouts, crashes and errored replies are findings too (with ``fault`` set), never agreement.
 """
@@ -16,21 +24,24 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import random
 import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
-from typing import Any
+from typing import Any, TypeGuard
 
 import reference
 from reference._rules import KIND_CLASS
 
+from ..corpus import Case
+from ..evaluate import evaluate
 from ..model import FAULT_OUTCOMES, Reply
 from ..transports import Implementation, TransportOptions, open_implementation
-from . import _gen
+from . import _capabilities, _gen, _roundtrip
 from ._mutate import Mutant, agrees, plans
 from ._schemas import node_at, payload_rules, rule_class
 from ._shrink import shrink
@@ -49,8 +60,16 @@ BASE_TRIES = 8
 #: Chances of an optional member being present in plain valid documents (small and large ones).
 FILLS = (0.2, 0.5, 0.9)
 BATCH = 128
-#: Rules the mutators can break (capability matching and round trip are exercised by the corpus alone).
-GENERATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
+#: Rules the mutators can break (every rule but capability matching and round trip, which have their own cases).
+MUTATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
+#: Every rule the fuzzer exercises: the mutated ones, capability matching and round trip.
+GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r].klass in ("capabilities", "roundtrip"))
+#: Shares of the cases that are capability matches and round trips (when the implementation claims the class):
+#: each such mutant needs a few dozen cases at most, and the rest of the budget stays with the 118 rules.
+MATCH_SHARE = 0.03
+ROUNDTRIP_SHARE = 0.05
+#: Predicate calls allowed to shrink one round-trip finding (each costs a validate and a round trip).
+ROUNDTRIP_SHRINK_BUDGET = 1000
 #: Shrinks of unlabelled divergences (valid documents rejected) per run: each costs predicate calls, and
 #: an implementation rejecting many valid documents would otherwise spend the run shrinking them.
 MAX_UNLABELLED_SHRINKS = 25
@@ -70,6 +89,9 @@ class FuzzStats:
     #: Rounds whose aimed rule found no place in BASE_TRIES base documents.
     unplaced: int = 0
     generated: int = 0
+    #: Capability matches and round trips among the examples.
+    matches: int = 0
+    roundtrips: int = 0
     shrink_calls: int = 0
     findings: int = 0
     seconds: float = 0.0
@@ -92,6 +114,8 @@ class FuzzCase:
     data: bytes
     expected: reference.ValidationResult
     klass: str
+    #: Also round-trip the document once the implementation holds it valid.
+    roundtrip: bool = False
 
     @property
     def kind(self) -> str:
@@ -121,7 +145,7 @@ def _plan_rules(kinds: Sequence[str], classes: set[str]) -> dict[str, tuple[froz
         rules = frozenset(
             r
             for r in reference.RULES
-            if _applicable(r, kind) and rule_class(r, kind) in classes and r in GENERATED and r in placeable(kind)
+            if _applicable(r, kind) and rule_class(r, kind) in classes and r in MUTATED and r in placeable(kind)
         )
         out[kind] = (rules, KIND_CLASS[kind] in classes)
     return out
@@ -194,8 +218,26 @@ def _got(reply: Reply) -> dict[str, Any]:
     return {"valid": reply.valid, "errors": list(reply.errors)[:5]}
 
 
-def _disagrees(reply: Reply, expected: reference.ValidationResult) -> bool:
-    return reply.status in FAULT_OUTCOMES or (reply.status == "ok" and reply.valid != expected.valid)
+def _disagrees(reply: Reply, expected: reference.ValidationResult, warnings: bool = False) -> bool:
+    """A fault, another verdict, or (``warnings``: strict level, a transport that carries them) an expected
+    warning missing from the reply, judged as a corpus case expecting those warnings is."""
+    if reply.status in FAULT_OUTCOMES or (reply.status == "ok" and reply.valid != expected.valid):
+        return True
+    return warnings and reply.status == "ok" and bool(expected.warnings) and _misses_warning(reply, expected)
+
+
+def _misses_warning(reply: Reply, expected: reference.ValidationResult) -> bool:
+    case = Case(
+        id="fuzz-warning",
+        kind=expected.kind,
+        klass="core",
+        rule=expected.warnings[0].rule,
+        level=expected.warnings[0].level,
+        description="",
+        valid=expected.valid,
+        warnings=tuple(w.pointer for w in expected.warnings),
+    )
+    return evaluate(case, reply)[0] == "fail"
 
 
 def _rule_from_pointers(kind: str, tree: Any, reply: Reply) -> str | None:
@@ -353,14 +395,21 @@ def _run(
     counted = reference.LEVELS[: reference.LEVELS.index(level) + 1]
     if not stats.kinds:
         return
+    shares = {
+        "match": MATCH_SHARE if "capabilities" in allowed else 0.0,
+        "roundtrip": ROUNDTRIP_SHARE if "roundtrip" in allowed else 0.0,
+    }
     try:
-        stream = cases(seed, stats.kinds, allowed, stats)
-        first = next(stream)
+        first = cases(seed, stats.kinds, allowed, stats)
+        pending = [next(first)]
+        stream: Iterator[FuzzCase] | None = first
     except ValueError:
-        return  # nothing within the claim: every case would be skipped
-    pending = [first]
-    found: dict[tuple[str | None, str], dict[str, Any]] = {}
-    unlabelled_shrinks = 0
+        if not any(shares.values()):
+            return  # nothing within the claim: every case would be skipped
+        stream, pending = None, []
+        shares = {k: v / sum(shares.values()) for k, v in shares.items()}
+    side = random.Random(f"{seed}-match-roundtrip")
+    judge = _Judge(impl, stats, seed, counted, warnings=level != "required" and impl.reports_warnings)
     t0 = time.monotonic()
     try:
         while True:
@@ -369,53 +418,302 @@ def _run(
             if duration is not None and time.monotonic() - t0 >= duration:
                 break
             n = BATCH if examples is None else min(BATCH, examples - stats.examples)
-            while len(pending) < n:
+            draws = [side.random() for _ in range(n)]
+            n_match = sum(d < shares["match"] for d in draws)
+            n_rt = sum(shares["match"] <= d < shares["match"] + shares["roundtrip"] for d in draws)
+            n_val = n - n_match - n_rt if stream is not None else 0
+            if stream is None:
+                n_match = n - n_rt
+            while len(pending) < n_val:
+                assert stream is not None
                 pending.append(next(stream))
-            batch, pending = pending[:n], pending[n:]
+            batch, pending = pending[:n_val], pending[n_val:]
+            for _ in range(n_rt):
+                kind = side.choice(stats.kinds)
+                m = _roundtrip.document(kind, side)
+                data = m.render()
+                batch.append(FuzzCase(m, data, reference.validate(data, kind), KIND_CLASS[kind], roundtrip=True))
             replies = list(impl.validate_many((c.kind, c.data) for c in batch))
             for case, reply in zip(batch, replies, strict=False):
                 stats.examples += 1
-                if reply.status == "skipped":
-                    stats.skipped += 1
-                    continue
-                if not _disagrees(reply, case.expected):
-                    stats.agreed += 1
-                    continue
-                if reply.status != "ok":
-                    stats.faults += 1
-                    key: tuple[str | None, str] = (case.mutant.rule, "fault:" + reply.status)
-                    if key in found:
-                        stats.hits[_key_text(key)] += 1
-                        continue
-                    record = _finding(case, case.mutant, case.data, reply, stats, seed, counted, fault=reply.status)
-                else:
-                    stats.divergent += 1
-                    m = case.mutant
-                    rule = m.rule or _rule_from_pointers(case.kind, m.tree, reply)
-                    key = (rule, "valid" if case.expected.valid else "invalid")
-                    if rule is not None and key in found:
-                        stats.hits[_key_text(key)] += 1
-                        continue
-                    if m.rule is None:
-                        if unlabelled_shrinks >= MAX_UNLABELLED_SHRINKS:
-                            continue
-                        unlabelled_shrinks += 1
-                    small, data, last = _shrink_case(impl, case, stats)
-                    if rule is None:
-                        rule = _rule_from_pointers(case.kind, small.tree, last) or _rule_from_shrunk(
-                            case.kind, small.tree
-                        )
-                        key = (rule, "valid")
-                        if key in found:
-                            stats.hits[_key_text(key)] += 1
-                            continue
-                    record = _finding(case, small, data, last, stats, seed, counted, rule=rule)
-                found[key] = record
-                stats.hits[_key_text(key)] += 1
-                stats.findings += 1
-                yield record
+                record = judge.validate(case, reply)
+                if record is None and case.roundtrip and reply.status == "ok" and reply.valid:
+                    record = judge.roundtrip(case)
+                if record is not None:
+                    yield record
+            for _ in range(n_match):
+                stats.examples += 1
+                record = judge.match(*_capabilities.lists(side))
+                if record is not None:
+                    yield record
     finally:
         stats.seconds = time.monotonic() - t0
+
+
+class _Judge:
+    """Compares replies with the reference's expectations, turns each new divergence into a finding (shrunk,
+    attributed, deduplicated by rule and direction) and counts the rest as hits."""
+
+    def __init__(
+        self, impl: Implementation, stats: FuzzStats, seed: int, counted: tuple[str, ...], warnings: bool
+    ) -> None:
+        self.impl, self.stats, self.seed, self.counted, self.warnings = impl, stats, seed, counted, warnings
+        self.found: dict[tuple[str | None, str], dict[str, Any]] = {}
+        self.unlabelled_shrinks = 0
+
+    def _seen(self, key: tuple[str | None, str]) -> bool:
+        if key[0] is not None and key in self.found:
+            self.stats.hits[_key_text(key)] += 1
+            return True
+        return False
+
+    def _keep(self, key: tuple[str | None, str], record: dict[str, Any]) -> dict[str, Any]:
+        self.found[key] = record
+        self.stats.hits[_key_text(key)] += 1
+        self.stats.findings += 1
+        return record
+
+    def validate(self, case: FuzzCase, reply: Reply) -> dict[str, Any] | None:
+        stats = self.stats
+        if reply.status == "skipped":
+            stats.skipped += 1
+            return None
+        if not _disagrees(reply, case.expected, self.warnings):
+            stats.agreed += 1
+            return None
+        m = case.mutant
+        if reply.status != "ok":
+            stats.faults += 1
+            key: tuple[str | None, str] = (m.rule, "fault:" + reply.status)
+            if key in self.found:
+                stats.hits[_key_text(key)] += 1
+                return None
+            record = _finding(case, m, case.data, reply, stats, self.seed, self.counted, fault=reply.status)
+            return self._keep(key, record)
+        stats.divergent += 1
+        if not case.expected.valid or reply.valid:
+            # An invalid document accepted, or a warning missed: the label is the rule.
+            key = (m.rule, _direction(case.expected, reply))
+            if self._seen(key):
+                return None
+            missed = case.expected.valid
+            small, data, last = _shrink_case(self.impl, case, stats, m, missed)
+            return self._keep(key, _finding(case, small, data, last, stats, self.seed, self.counted, rule=m.rule))
+        # A valid document rejected: a label (unknown member, free-form data, a warning) need not be the cause.
+        hint = _rule_from_pointers(case.kind, m.tree, reply)
+        if self._seen((hint, "valid")):
+            return None
+        if self.unlabelled_shrinks >= MAX_UNLABELLED_SHRINKS:
+            return None
+        self.unlabelled_shrinks += 1
+        start = m if m.expect == "warning" else plain(m)
+        small, data, last = _shrink_case(self.impl, case, stats, start)
+        rule = attribute(case.kind, m, small, last)
+        key = (rule, "valid")
+        if self._seen(key):
+            return None
+        return self._keep(key, _finding(case, small, data, last, stats, self.seed, self.counted, rule=rule))
+
+    def roundtrip(self, case: FuzzCase) -> dict[str, Any] | None:
+        """Round-trip ``case`` (a valid document the implementation holds valid) and judge what comes back."""
+        stats = self.stats
+        stats.roundtrips += 1
+        reply = self.impl.roundtrip(case.kind, case.data)
+        outcome, message = _roundtrip.judge(case.kind, case.data, reply)
+        if outcome == "skip":
+            stats.skipped += 1
+            return None
+        if outcome == "pass":
+            return None
+        rule = _roundtrip.rule_of(message) if outcome == "fail" else _roundtrip.PRESERVE
+        if outcome != "fail":
+            stats.faults += 1
+            key: tuple[str | None, str] = (rule, "fault:" + reply.status)
+            if self._seen(key):
+                return None
+            return self._keep(key, self._roundtrip_finding(case, case.mutant, case.data, reply, message, fault=outcome))
+        stats.divergent += 1
+        key = (rule, "roundtrip")
+        if self._seen(key):
+            return None
+        last: dict[str, Any] = {}
+
+        def still(cand: Mutant, data: bytes) -> bool:
+            if not agrees(cand, reference.validate(data, cand.kind)):
+                return False
+            checked = self.impl.validate(cand.kind, data)
+            if checked.status != "ok" or not checked.valid:
+                return False
+            back = self.impl.roundtrip(cand.kind, data)
+            verdict, why = _roundtrip.judge(cand.kind, data, back)
+            if verdict == "fail" and _roundtrip.rule_of(why) == rule:
+                last.update(reply=back, message=why)
+                return True
+            return False
+
+        small, calls = shrink(plain(case.mutant), still, budget=ROUNDTRIP_SHRINK_BUDGET)
+        stats.shrink_calls += calls
+        data = small.render()
+        record = self._roundtrip_finding(
+            case, small, data, last.get("reply", reply), last.get("message", message), rule=rule
+        )
+        return self._keep(key, record)
+
+    def _roundtrip_finding(
+        self,
+        case: FuzzCase,
+        small: Mutant,
+        data: bytes,
+        reply: Reply,
+        message: str,
+        *,
+        rule: str = "roundtrip.preserve",
+        fault: str | None = None,
+    ) -> dict[str, Any]:
+        level = reference.RULES[rule].level
+        digest = hashlib.sha256(f"{rule}\0{case.kind}\0".encode() + data).hexdigest()[:16]
+        got: dict[str, Any] = (
+            {"document": (reply.document or "")[:2000]}
+            if fault is None
+            else {"outcome": reply.status, "message": reply.message}
+        )
+        return {
+            "type": "finding",
+            "id": f"fuzz-{digest}",
+            "mode": "roundtrip",
+            "kind": case.kind,
+            "class": "roundtrip",
+            "level": level,
+            "rule": rule,
+            "counted": level in self.counted,
+            "fault": fault,
+            "expected": {"preserved": True},
+            "got": got,
+            **_document_fields(data),
+            "original_size": len(case.data),
+            "size": len(data),
+            "examples": self.stats.examples,
+            "seed": self.seed,
+            "operator": "roundtrip",
+            "pointer": None,
+            "message": f"the implementation's round trip of a valid {case.kind} document differs: {message}"[:500],
+        }
+
+    def match(self, required: list[str], available: list[str]) -> dict[str, Any] | None:
+        stats = self.stats
+        stats.matches += 1
+        reply = self.impl.match(required, available)
+        outcome, message = _capabilities.judge(required, available, reply)
+        if outcome == "skip":
+            stats.skipped += 1
+            return None
+        if outcome == "pass":
+            stats.agreed += 1
+            return None
+        rule = _capabilities.RULE
+        if outcome != "fail":
+            stats.faults += 1
+            key: tuple[str | None, str] = (rule, "fault:" + reply.status)
+            if self._seen(key):
+                return None
+            return self._keep(key, self._match_finding(required, available, required, available, reply, message))
+        stats.divergent += 1
+        key = (rule, "match")
+        if self._seen(key):
+            return None
+        last: dict[str, Any] = {}
+
+        def still(req: list[str], avail: list[str]) -> bool:
+            back = self.impl.match(req, avail)
+            verdict, why = _capabilities.judge(req, avail, back)
+            if verdict == "fail":
+                last.update(reply=back, message=why)
+                return True
+            return False
+
+        small_req, small_avail, calls = _capabilities.shrink(required, available, still)
+        stats.shrink_calls += calls
+        record = self._match_finding(
+            required, available, small_req, small_avail, last.get("reply", reply), last.get("message", message)
+        )
+        return self._keep(key, record)
+
+    def _match_finding(
+        self,
+        required: list[str],
+        available: list[str],
+        small_req: list[str],
+        small_avail: list[str],
+        reply: Reply,
+        message: str,
+    ) -> dict[str, Any]:
+        rule = _capabilities.RULE
+        level = reference.RULES[rule].level
+        expected = _capabilities.case(small_req, small_avail)
+        fault = None if reply.status == "ok" else reply.status
+        lists = json.dumps([small_req, small_avail], ensure_ascii=False)
+        digest = hashlib.sha256(f"{rule}\0".encode() + lists.encode()).hexdigest()[:16]
+        got: dict[str, Any] = (
+            {"ok": reply.valid, "missing": list(reply.missing)}
+            if fault is None
+            else {"outcome": reply.status, "message": reply.message}
+        )
+        return {
+            "type": "finding",
+            "id": f"fuzz-{digest}",
+            "mode": "match",
+            "kind": "job",
+            "class": "capabilities",
+            "level": level,
+            "rule": rule,
+            "counted": level in self.counted,
+            "fault": fault,
+            "expected": {"ok": expected.ok, "missing": list(expected.missing)},
+            "got": got,
+            "required": small_req,
+            "available": small_avail,
+            "original_size": len(json.dumps([required, available], ensure_ascii=False)),
+            "size": len(lists),
+            "examples": self.stats.examples,
+            "seed": self.seed,
+            "operator": "match",
+            "pointer": None,
+            "message": (
+                f"the implementation's capability match differs for required {small_req}, available "
+                f"{small_avail}: {message}"
+            )[:500],
+        }
+
+
+def plain(m: Mutant) -> Mutant:
+    """``m`` as a plain valid document: no label, nothing pinned (shrinking may then drop the labelled member)."""
+    return replace(m, rule=None, expect="valid", operator="valid", pin=())
+
+
+def attribute(kind: str, label: Mutant, small: Mutant, reply: Reply) -> str:
+    """The rule a rejected valid document breaks in the implementation's eyes, from its shrunk form ``small``.
+
+    In order: a warning label whose member the implementation's errors point at; the rule of the schema node
+    at the implementation's error pointers in the shrunk document; the label, while its member survived
+    shrinking; the deepest member a minimal document would not have.
+    """
+    pointers = {e.get("pointer") for e in reply.errors if isinstance(e, dict)}
+    if label.rule is not None and label.expect == "warning" and label.pointer in pointers:
+        return label.rule
+    found = _rule_from_pointers(kind, small.tree, reply)
+    if found is not None:
+        return found
+    if label.rule is not None and _exists(small.tree, label.pin):
+        return label.rule
+    return _rule_from_shrunk(kind, small.tree)
+
+
+def _exists(tree: Any, path: tuple[Any, ...]) -> bool:
+    for step in path:
+        if not isinstance(tree, (dict, list)) or not _has(tree, step):
+            return False
+        tree = tree[step]
+    return True
 
 
 def _scope(
@@ -528,7 +826,9 @@ def _run_hypothesis(
         stats.seconds = time.monotonic() - t0
 
 
-def _direction(expected: reference.ValidationResult) -> str:
+def _direction(expected: reference.ValidationResult, reply: Reply | None = None) -> str:
+    if expected.valid and reply is not None and reply.status == "ok" and reply.valid:
+        return "warning"
     return "valid" if expected.valid else "invalid"
 
 
@@ -536,20 +836,31 @@ def _key_text(key: tuple[str | None, str]) -> str:
     return f"{key[0] or '(valid document)'} {key[1]}"
 
 
-def _shrink_case(impl: Implementation, case: FuzzCase, stats: FuzzStats) -> tuple[Mutant, bytes, Reply]:
+def _shrink_case(
+    impl: Implementation, case: FuzzCase, stats: FuzzStats, start: Mutant | None = None, missed: bool = False
+) -> tuple[Mutant, bytes, Reply]:
+    """The smallest document derived from ``start`` (default: the case's) on which the implementation still
+    diverges the same way: another verdict than the reference's or, ``missed``, the right verdict with an
+    expected warning missing."""
     last: dict[str, Reply] = {}
+    first = (start or case.mutant).valid
 
     def still(cand: Mutant, data: bytes) -> bool:
         expected = reference.validate(data, cand.kind)
-        if not agrees(cand, expected):
+        if not agrees(cand, expected) or expected.valid != first:
             return False
         reply = impl.validate(cand.kind, data)
-        if reply.status == "ok" and reply.valid != expected.valid:
+        if reply.status != "ok":
+            return False
+        if missed:
+            diverges = reply.valid == expected.valid and bool(expected.warnings) and _misses_warning(reply, expected)
+        else:
+            diverges = reply.valid != expected.valid
+        if diverges:
             last["reply"] = reply
-            return True
-        return False
+        return diverges
 
-    small, calls = shrink(case.mutant, still)
+    small, calls = shrink(start or case.mutant, still)
     stats.shrink_calls += calls
     data = small.render()
     reply = last.get("reply") or impl.validate(case.kind, data)
@@ -622,18 +933,46 @@ def finding_bytes(record: dict[str, Any]) -> bytes:
 
 
 def replay_finding(impl: Implementation, record: dict[str, Any]) -> dict[str, Any]:
-    """Re-run one finding's document: ``{"id", "rule", "diverges", "expected", "got"}`` (reference re-asked)."""
+    """Re-run one finding: ``{"id", "rule", "level", "diverges", "expected", "got"}`` (reference re-asked).
+
+    A validate finding's document is validated again; a ``match`` finding's lists are matched again; a
+    ``roundtrip`` finding's document is round-tripped again and judged as a corpus round-trip case is.
+    """
+    mode = record.get("mode", "validate")
+    base = {"id": record.get("id"), "rule": record.get("rule"), "level": record.get("level")}
+    if mode == "match":
+        raw_required, raw_available = record.get("required"), record.get("available")
+        if not _strings(raw_required) or not _strings(raw_available):
+            raise ValueError(f"finding {record.get('id', '?')!r} is a match finding without string lists")
+        required, available = [str(r) for r in raw_required], [str(a) for a in raw_available]
+        reply = impl.match(required, available)
+        outcome, _message = _capabilities.judge(required, available, reply)
+        want = _capabilities.case(required, available)
+        got = {"ok": reply.valid, "missing": list(reply.missing)} if reply.status == "ok" else _got(reply)
+        return {
+            **base,
+            "diverges": outcome not in ("pass", "skip"),
+            "expected": {"ok": want.ok, "missing": list(want.missing)},
+            "got": got,
+        }
     data = finding_bytes(record)
     kind = record.get("kind")
     if kind not in reference.KINDS:
         raise ValueError(f"finding {record.get('id', '?')!r} has kind={kind!r}, not a document kind")
+    if mode == "roundtrip":
+        reply = impl.roundtrip(kind, data)
+        outcome, message = _roundtrip.judge(kind, data, reply)
+        got = {"preserved": outcome == "pass", "message": message} if reply.status == "ok" else _got(reply)
+        return {**base, "diverges": outcome not in ("pass", "skip"), "expected": {"preserved": True}, "got": got}
     expected = reference.validate(data, kind)
     reply = next(iter(impl.validate_many([(kind, data)])))
     return {
-        "id": record.get("id"),
-        "rule": record.get("rule"),
-        "level": record.get("level"),
+        **base,
         "diverges": _disagrees(reply, expected),
         "expected": {"valid": expected.valid},
         "got": _got(reply),
     }
+
+
+def _strings(value: Any) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)

@@ -39,7 +39,12 @@ def case_of(finding: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"finding {fid!r}: kind={kind!r} is not a document kind")
     if rule not in reference.RULES:
         raise ValueError(f"finding {fid!r}: rule={rule!r} is not a rule id of the SPEC")
+    mode = finding.get("mode", "validate")
+    if mode == "match":
+        return _match_case(finding)
     data = finding_bytes(finding)
+    if mode == "roundtrip":
+        return _roundtrip_case(finding, kind, rule, data)
     result = reference.validate(data, kind)
     klass = finding.get("class") or ""
     digest = hashlib.sha256(f"{rule}\0{kind}\0".encode() + data).hexdigest()[:12]
@@ -66,6 +71,51 @@ def case_of(finding: dict[str, Any]) -> dict[str, Any]:
     except UnicodeDecodeError:
         case["document_base64"] = base64.b64encode(data).decode("ascii")
     return case
+
+
+def _match_case(finding: dict[str, Any]) -> dict[str, Any]:
+    fid = finding.get("id", "?")
+    required, available = finding.get("required"), finding.get("available")
+    for name, value in (("required", required), ("available", available)):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"finding {fid!r}: a match finding needs {name!r} as a list of strings")
+    assert isinstance(required, list) and isinstance(available, list)
+    missing = list(reference.match_capabilities(required, available))
+    rule = "capabilities.match"
+    lists = json.dumps([required, available], ensure_ascii=False)
+    digest = hashlib.sha256(f"{rule}\0".encode() + lists.encode()).hexdigest()[:12]
+    return {
+        "id": f"job.{slug(rule)}.fuzz-{digest}",
+        "kind": "job",
+        "class": "capabilities",
+        "rule": rule,
+        "level": reference.RULES[rule].level,
+        "description": f"Fuzz finding {digest}: capability lists an implementation matched wrongly",
+        "required": required,
+        "available": available,
+        "ok": not missing,
+        "missing": missing,
+    }
+
+
+def _roundtrip_case(finding: dict[str, Any], kind: str, rule: str, data: bytes) -> dict[str, Any]:
+    fid = finding.get("id", "?")
+    if not reference.validate(data, kind).valid:
+        raise ValueError(f"finding {fid!r}: a round-trip finding's document must be valid")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"finding {fid!r}: a round-trip finding's document is not UTF-8") from err
+    digest = hashlib.sha256(f"{rule}\0{kind}\0".encode() + data).hexdigest()[:12]
+    return {
+        "id": f"{kind}.{slug(rule)}.fuzz-{digest}",
+        "kind": kind,
+        "class": "roundtrip",
+        "rule": rule,
+        "level": reference.RULES[rule].level,
+        "description": f"Fuzz finding {digest}: a valid document an implementation did not write back as it came",
+        "document_text": text,
+    }
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -37,12 +37,12 @@ def records(path: Path) -> list[dict]:
 
 def test_a_divergence_exits_1_and_the_report_replays(tmp_path: Path) -> None:
     report = tmp_path / "fuzz.jsonl"
-    run = vmjob("fuzz", "--python", FAKE, "--seed", "0", "--examples", "2000", "--report", str(report))
+    run = vmjob("fuzz", "--python", FAKE, "--seed", "1", "--examples", "2000", "--report", str(report))
     assert run.returncode == 1, run.stderr
     assert "core.execution.priority" in run.stdout and '"priority":' in run.stdout
     recs = records(report)
     assert [r["type"] for r in recs][0] == "header" and recs[-1]["type"] == "footer"
-    assert recs[0]["seed"] == 0 and recs[0]["transport"] == {"kind": "python", "target": FAKE}
+    assert recs[0]["seed"] == 1 and recs[0]["transport"] == {"kind": "python", "target": FAKE}
     findings = [r for r in recs if r["type"] == "finding"]
     assert [f["rule"] for f in findings] == ["core.execution.priority"]
     assert recs[-1]["stats"]["examples"] == 2000 and recs[-1]["interrupted"] is False

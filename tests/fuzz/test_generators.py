@@ -10,7 +10,7 @@ import pytest
 import reference
 from conformance.fuzz import _gen
 from conformance.fuzz._mutate import Mutant, RenderError, agrees, mutate, plans
-from conformance.fuzz.differential import GENERATED, cases
+from conformance.fuzz.differential import GENERATED, MUTATED, cases
 
 PER_KIND = 400
 
@@ -65,7 +65,7 @@ def test_every_confirmed_label_names_exactly_the_rule_the_reference_reports(kind
 def test_every_rule_a_document_can_break_is_generated() -> None:
     stream = cases(seed=7)
     seen = {next(stream).mutant.rule for _ in range(6000)}
-    missing = sorted(GENERATED - seen)
+    missing = sorted(MUTATED - seen)
     assert not missing, f"rules never generated in 6000 cases: {missing}"
 
 
@@ -92,3 +92,43 @@ def test_the_discard_counter_counts_unconfirmed_mutations() -> None:
         next(stream)
     assert stats.generated >= 2000
     assert stats.discarded / stats.generated < 0.01
+
+
+def test_the_generated_rules_are_the_mutated_ones_plus_matching_and_round_trip() -> None:
+    assert GENERATED - MUTATED == {"capabilities.match", "roundtrip.preserve", "roundtrip.no-defaults"}
+    assert GENERATED == set(reference.RULES)
+
+
+@pytest.mark.parametrize(
+    ("pointer_path", "rule", "operator", "seen_value"),
+    [
+        (("kind",), "core.kind", "case-change", "vmoperation"),
+        (("kind",), "core.kind", "near-miss", "VMOperation "),
+        (("payload", "data", "image", "format"), "payload.image.format", "case-change", "QCOW2"),
+        (("payload", "data", "image", "format"), "payload.image.format", "near-miss", "qcow"),
+    ],
+)
+def test_const_and_enum_strings_get_case_changes_and_near_misses_labelled_with_their_rule(
+    pointer_path: tuple[str, ...], rule: str, operator: str, seen_value: str
+) -> None:
+    rng = random.Random(11)
+    doc = _gen.document("job", rng, fill=0.5, payload_type="guestkit.inspect.v1")
+    doc["payload"]["data"]["image"]["format"] = "qcow2"
+    aimed = [p for p in plans("job", doc) if p.operator == operator and p.path == pointer_path]
+    assert len(aimed) == 1 and aimed[0].rule == rule
+    values = set()
+    for _ in range(200):
+        m = aimed[0].apply(rng)
+        assert m is not None and m.rule == rule and m.expect == "invalid"
+        assert reference.validate(m.render(), "job").rules == {rule}
+        value = m.tree
+        for step in pointer_path:
+            value = value[step]
+        values.add(value)
+    assert seen_value in values
+
+
+def test_a_const_without_case_has_near_misses_but_no_case_change() -> None:
+    doc = _gen.minimal("job")
+    version = {p.operator for p in plans("job", doc) if p.path == ("version",)}
+    assert "near-miss" in version and "case-change" not in version
