@@ -273,6 +273,9 @@ def _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant) -> No
                 path,
                 lambda r: value_mutant("payload.path.absolute", "relative-path", path, r.choice(rel)),
             )
+    least = s.get("minItems", 0)
+    if isinstance(v, list) and least > 0:
+        plan(rule, "too-few-items", path, lambda r: value_mutant(rule, "too-few-items", path, v[: least - 1]))
     bounds = node.integer_bounds
     if bounds is not None and (isinstance(v, int) and not isinstance(v, bool)):
         lo, hi, top = bounds
