@@ -219,8 +219,9 @@ def _got(reply: Reply) -> dict[str, Any]:
 
 
 def _disagrees(reply: Reply, expected: reference.ValidationResult, warnings: bool = False) -> bool:
-    """A fault, another verdict, or (``warnings``: strict level, a transport that carries them) an expected
-    warning missing from the reply, judged as a corpus case expecting those warnings is."""
+    """A fault, another verdict, or (``warnings``: strict level, a transport that carries them, a document
+    labelled with a warning rule) an expected warning missing from the reply, judged as a corpus case
+    expecting those warnings is."""
     if reply.status in FAULT_OUTCOMES or (reply.status == "ok" and reply.valid != expected.valid):
         return True
     return warnings and reply.status == "ok" and bool(expected.warnings) and _misses_warning(reply, expected)
@@ -436,7 +437,10 @@ def _run(
             replies = list(impl.validate_many((c.kind, c.data) for c in batch))
             for case, reply in zip(batch, replies, strict=False):
                 stats.examples += 1
-                record = judge.validate(case, reply)
+                if case.roundtrip and case.klass not in allowed:
+                    record = None  # validated only to know the implementation holds it valid
+                else:
+                    record = judge.validate(case, reply)
                 if record is None and case.roundtrip and reply.status == "ok" and reply.valid:
                     record = judge.roundtrip(case)
                 if record is not None:
@@ -478,7 +482,7 @@ class _Judge:
         if reply.status == "skipped":
             stats.skipped += 1
             return None
-        if not _disagrees(reply, case.expected, self.warnings):
+        if not _disagrees(reply, case.expected, self.warnings and case.mutant.expect == "warning"):
             stats.agreed += 1
             return None
         m = case.mutant
@@ -751,6 +755,7 @@ def _run_hypothesis(
 
     chosen, plan = _scope(impl, kinds, classes, stats)
     counted = reference.LEVELS[: reference.LEVELS.index(level) + 1]
+    strict = level != "required" and impl.reports_warnings
     found: set[tuple[str | None, str]] = set()
     t0 = time.monotonic()
     budget = examples if examples is not None else DEFAULT_EXAMPLES
@@ -777,11 +782,11 @@ def _run_hypothesis(
                 if reply.status == "skipped":
                     stats.skipped += 1
                     return False
-                if not _disagrees(reply, expected):
+                if not _disagrees(reply, expected, strict and m.expect == "warning"):
                     stats.agreed += 1
                     return False
-                rule = m.rule or _rule_from_pointers(m.kind, m.tree, reply)
-                key = (rule, "fault:" + reply.status if reply.status != "ok" else _direction(expected))
+                rule = m.rule if not expected.valid or reply.valid else _rule_from_pointers(m.kind, m.tree, reply)
+                key = (rule, "fault:" + reply.status if reply.status != "ok" else _direction(expected, reply))
                 if key in found:
                     stats.hits[_key_text(key)] += 1
                     return False
@@ -806,18 +811,23 @@ def _run_hypothesis(
                 if not diverges(m):  # Hypothesis's minimal example, asked again so its reply is the one kept
                     continue
                 data, reply = last["data"], last["reply"]
+                first_reply = reply
                 case = FuzzCase(m, data, last["expected"], rule_class(m.rule, kind) if m.rule else KIND_CLASS[kind])
+                direction = "fault:" + reply.status if reply.status != "ok" else _direction(case.expected, reply)
                 if reply.status != "ok":
                     stats.faults += 1
                     record = _finding(case, m, data, reply, stats, seed, counted, fault=reply.status)
+                elif direction == "valid":  # a valid document rejected: Hypothesis shrank it; attributed
+                    stats.divergent += 1
+                    record = _finding(case, m, data, reply, stats, seed, counted, rule=attribute(kind, m, m, reply))
                 else:
                     stats.divergent += 1
-                    small, data, reply = _shrink_case(impl, case, stats) if m.rule else (m, data, reply)
-                    rule = m.rule or _rule_from_pointers(kind, small.tree, reply) or _rule_from_shrunk(kind, small.tree)
-                    record = _finding(case, small, data, reply, stats, seed, counted, rule=rule)
-                key = (record["rule"], "fault:" + reply.status if reply.status != "ok" else _direction(case.expected))
+                    small, data, reply = _shrink_case(impl, case, stats, m, direction == "warning")
+                    record = _finding(case, small, data, reply, stats, seed, counted, rule=m.rule)
+                key = (record["rule"], direction)
                 found.add(key)
-                found.add((m.rule or _rule_from_pointers(kind, m.tree, reply), key[1]))
+                hint = _rule_from_pointers(kind, m.tree, first_reply) if direction == "valid" else m.rule
+                found.add((hint, direction))
                 stats.hits[_key_text(key)] += 1
                 stats.findings += 1
                 record["engine"] = "hypothesis"
@@ -891,6 +901,13 @@ def _finding(
         exp["warnings"] = [w.pointer for w in expected.warnings]
     if fault is not None:
         what = f"the implementation's reply was a {fault}: {reply.message}"[:500]
+    elif expected.valid and reply.valid:
+        seen = ", ".join(str(w.get("pointer", "?")) for w in reply.warnings if isinstance(w, dict))
+        what = (
+            f"the implementation gives the right verdict but not the warning of {rule} at "
+            f"{', '.join(w.pointer for w in expected.warnings if w.rule == rule) or '/'}"
+            + (f"; it warns at {seen}" if seen else "; it reports no warning")
+        )
     elif expected.valid:
         where = ", ".join(
             f"{e.get('pointer', '?')}: {e.get('message', '')}" for e in reply.errors[:2] if isinstance(e, dict)

@@ -35,6 +35,7 @@ def test_a_silent_implementation_is_found_in_strict_mode_under_the_warning_rule(
     first = findings[0]
     assert first["counted"] is True and first["level"] == "recommended"
     assert first["expected"]["valid"] is True and first["got"]["valid"] is True
+    assert "the right verdict but not the warning of " + first["rule"] in first["message"]
     # The minimal document still carries the warning, at the pointer the finding names.
     result = reference.validate(finding_bytes(first), first["kind"])
     assert {w.rule for w in result.warnings} == {first["rule"]} and first["pointer"] in first["expected"]["warnings"]
