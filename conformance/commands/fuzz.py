@@ -33,8 +33,10 @@ def register(sub: Any) -> None:
         "fuzz",
         help="fuzz an implementation differentially against the reference",
         description="Send generated documents (valid ones, and mutations that each break one rule) to an "
-        "implementation and to the reference; report every disagreement once per rule, shrunk to a minimal "
-        "document. Exit 0 when no divergence counts at --level, 1 when one does, 2 for a usage or harness error.",
+        "implementation and to the reference, and, when it claims those classes, capability matches and round "
+        "trips; report every disagreement once per rule, shrunk to a minimal document (at --level recommended, "
+        "a missing warning is one). Exit 0 when no divergence counts at --level, 1 when one does, 2 for a usage "
+        "or harness error.",
     )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
