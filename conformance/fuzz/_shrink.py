@@ -5,11 +5,13 @@ survive: a candidate that loses its raw substitution fails to render and is reje
 cut first: drop a member or an item; replace a value by the smallest valid value of its schema node (or an
 empty container); shorten a string; lower an integer. A candidate is kept only when the caller's predicate
 still holds (the reference still gives the label, the implementation still disagrees) and the document got
-strictly smaller. The member the mutation targeted (its ``pin``) and its ancestors are never removed.
+strictly smaller. The member the mutation targeted (its ``pin``) and its ancestors are never removed. A plain
+document (no label) may lose its raw substitutions with their members: they are no fault of it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -86,13 +88,23 @@ def _candidates(m: Mutant) -> Iterator[tuple[Mutant, bool]]:
         if not _exists(m.tree, path):
             continue
         if not ancestor_of_pin:
-            yield replace(m, tree=delete_at(m.tree, path)), False
+            yield _prune(replace(m, tree=delete_at(m.tree, path))), False
         if ancestor_of_pin and path != pin:
             continue
         v = get(m.tree, path)
         for i, s in enumerate(_simpler_values(m, path, v)):
             if s != v or type(s) is not type(v):
-                yield replace(m, tree=set_at(m.tree, path, s)), i == 0
+                yield _prune(replace(m, tree=set_at(m.tree, path, s))), i == 0
+
+
+def _prune(m: Mutant) -> Mutant:
+    """A plain document drops the raw substitutions whose member is gone (an unusual number in a round-trip
+    document is no fault to keep); a labelled one keeps them, so that losing its fault fails to render."""
+    if m.rule is not None or not m.raw:
+        return m
+    text = json.dumps(m.tree, ensure_ascii=False, separators=(",", ":"))
+    kept = tuple((find, raw) for find, raw in m.raw if find in text)
+    return m if len(kept) == len(m.raw) else replace(m, raw=kept)
 
 
 def _size(m: Mutant) -> int | None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import reference
-from conformance.fuzz import _capabilities, _roundtrip
+from conformance.fuzz import _capabilities, _gen, _roundtrip
 from conformance.fuzz._mutate import sites
 from conformance.fuzz._schemas import kind_root
 from conformance.fuzz.differential import FuzzStats, finding_bytes, fuzz, replay_finding
@@ -249,3 +249,19 @@ def test_no_match_or_round_trip_is_sent_outside_the_claim() -> None:
     stats = FuzzStats()
     assert list(fuzz(only, examples=300, seed=2, classes=["capabilities"], stats=stats)) == []
     assert stats.examples == 300 and stats.matches == 300 and set(calls) == {"match"}
+
+
+def test_shrinking_a_plain_document_may_drop_its_unusual_numbers_but_a_labelled_one_keeps_its_fault() -> None:
+    from conformance.fuzz._mutate import Mutant
+    from conformance.fuzz._shrink import shrink
+
+    token = "@@vmjob-raw-10@@"
+    doc = {**_gen.minimal("job"), "x-vendor": token, "x-keep": 1}
+    plain = Mutant("job", doc, raw=((json.dumps(token), b"1E+2"),))
+    assert b'"x-vendor":1E+2' in plain.render()
+    small, _calls = shrink(plain, lambda m, data: b'"x-keep"' in data and reference.validate(data, "job").valid)
+    assert small.raw == () and "x-vendor" not in small.tree and "x-keep" in small.tree
+    assert reference.validate(small.render(), "job").valid
+    labelled = Mutant("job", doc, rule="parse.syntax", expect="invalid", pin=("x-keep",), raw=plain.raw)
+    small, _calls = shrink(labelled, lambda m, data: True)
+    assert small.raw == labelled.raw and b"1E+2" in small.render()
