@@ -13,7 +13,8 @@ loses nothing already done. Each line is one JSON object with a ``type``:
 * ``finding``: one per fuzz divergence after shrinking and deduplication: ``id``, ``kind``, ``class``,
   ``level``, ``rule``, ``expected``, ``got``, ``document`` (text) or ``document_base64``, ``original_size``,
   ``size`` (bytes of the minimal document), ``examples`` (cases tried before it was found), ``seed``,
-  ``message``;
+  ``message``; ``mode`` (``validate``, ``match`` or ``roundtrip``); a ``match`` finding carries ``required``
+  and ``available`` (the minimal capability lists) instead of a document;
 * ``footer`` (last, absent when the run was killed): ``finished_at``, ``interrupted`` (bool),
   ``stderr`` (what the implementation wrote outside any request, bounded).
 """

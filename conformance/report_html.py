@@ -333,6 +333,11 @@ def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bo
         out.append(f"<p>{_code_spans(text(item['description']))}</p>")
     if meta:
         out.append(f'<p class="lvl">{meta}</p>')
+    if isinstance(item.get("required"), list) and isinstance(item.get("available"), list):  # a match finding
+        out.append(
+            f"<p>required <code>{text(json.dumps(item['required']))}</code>, "
+            f"available <code>{text(json.dumps(item['available']))}</code></p>"
+        )
     out.append(
         '<div class="cmp"><div><h4>expected</h4>'
         f'<pre class="exp">{text(_pretty(item.get("expected")))}</pre></div><div><h4>got</h4>'

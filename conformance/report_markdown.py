@@ -6,6 +6,7 @@ and HTML reports keep everything.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -70,6 +71,10 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"- {code(f['id'])}: rule {code(f['rule'])} ({cell(f['level'])}), expected "
                 f"{cell(brief(f.get('expected')))}, got {cell(brief(f.get('got')))}"
             )
+            if isinstance(f.get("required"), list) and isinstance(f.get("available"), list):
+                out.append(
+                    f"  required {code(json.dumps(f['required']))}, available {code(json.dumps(f['available']))}"
+                )
             doc, label = _document(f)
             if doc is not None:
                 out += ["", f"  {label}:", "", *_block(doc)]

@@ -208,3 +208,17 @@ def test_an_unwritable_path_is_a_report_error_naming_it(tmp_path: Path, good: di
     (tmp_path / "file").write_text("")
     with pytest.raises(ReportError, match=r"cannot write the HTML report to .*file/sub/r\.html: "):
         write_reports(good, html=tmp_path / "file" / "sub" / "r.html")
+
+
+def test_a_match_finding_shows_its_capability_lists_in_markdown_and_html() -> None:
+    from conformance.reports import render_html
+
+    match = {
+        "type": "finding", "id": "fuzz-match-1", "kind": "job", "class": "capabilities", "level": "required",
+        "rule": "capabilities.match", "mode": "match", "required": ["guestkit.inspect"],
+        "available": ["GuestKit.Inspect"], "expected": {"ok": False, "missing": ["guestkit.inspect"]},
+        "got": {"ok": True, "missing": []}, "examples": 126, "seed": 1, "message": "matched another case",
+    }  # fmt: skip
+    report = build_report([*make_records(), match], "required", cases=CASES)
+    assert 'required `["guestkit.inspect"]`, available `["GuestKit.Inspect"]`' in render_markdown(report)
+    assert "available <code>[&quot;GuestKit.Inspect&quot;]</code>" in render_html(report)
