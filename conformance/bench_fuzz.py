@@ -100,7 +100,10 @@ def _size_rows() -> list[BenchRow]:
     ):
         finding = next(f for f in fuzz(InProcess(fn), seed=0) if f["rule"] == rule)
         doc = json.loads(finding_bytes(finding))
-        top = finding["pointer"].split("/")[1]
+        # The fault's top-level member: where the finding points, else the one member unlike the minimal job's.
+        minimal = _gen.minimal("job")
+        pointer = finding.get("pointer") or "/" + next(k for k in doc if doc[k] != minimal.get(k, object()))
+        top = pointer.split("/")[1]
         fault = len(json.dumps({top: doc.pop(top)}, ensure_ascii=False, separators=(",", ":")).encode()) - 1
         rest = len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
         rows.append(
