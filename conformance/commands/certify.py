@@ -33,6 +33,11 @@ REPORT_HELP = {
 }
 
 
+#: The fuzz budget of a certification, the fuzzer's own default (conformance.fuzz.differential.DEFAULT_EXAMPLES,
+#: not imported here so that `vmjob certify --help` stays fast; a test keeps the two equal).
+DEFAULT_FUZZ = 10_000
+
+
 def add_target_options(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
@@ -70,7 +75,14 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--max-fail", type=int, default=None, metavar="N", help="stop after N failures")
     p.add_argument("--seed", type=int, default=None, help="the fuzzer's seed (recorded in the report)")
-    p.add_argument("--fuzz", type=int, default=0, metavar="N", help="also fuzz with N generated documents")
+    p.add_argument(
+        "--fuzz",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"fuzz with N generated documents after the corpus (default {DEFAULT_FUZZ}; 0 with --one-shot, "
+        "where each document costs a process, or with --rule; --fuzz 0 turns it off)",
+    )
     p.add_argument("--corpus", metavar="DIR", help="a corpus directory (default: the installed corpus)")
     p.add_argument(
         "--results",
@@ -131,6 +143,8 @@ def config(args: argparse.Namespace, transport: str, tgt: str) -> RunConfig:
     check_rules(args.rules)
     if args.max_fail is not None and args.max_fail < 1:
         raise UsageError(f"--max-fail={args.max_fail} must be >= 1")
+    if args.fuzz is None:
+        args.fuzz = 0 if transport == "one-shot" or args.rules else DEFAULT_FUZZ
     if args.fuzz < 0:
         raise UsageError(f"--fuzz={args.fuzz} must be >= 0")
     if args.fuzz and importlib.util.find_spec("conformance.fuzz.differential") is None:

@@ -159,3 +159,15 @@ def test_python_target_in_the_current_directory_is_importable_from_the_console_s
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     assert "NOT CONFORMANT" in proc.stdout
+
+
+def test_certify_fuzzes_by_default_with_the_fuzzers_own_budget(corpus: Path, tmp_path: Path) -> None:
+    from conformance.commands.certify import DEFAULT_FUZZ
+    from conformance.fuzz.differential import DEFAULT_EXAMPLES
+
+    assert DEFAULT_FUZZ == DEFAULT_EXAMPLES
+    proc = vmjob("certify", "--cmd", fake("always-valid"), "--corpus", str(corpus), cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    recs = records(tmp_path / "vmjob-results" / "results.jsonl")
+    assert recs[0]["fuzz"] == DEFAULT_FUZZ
+    assert any(r["type"] == "finding" for r in recs)
