@@ -179,6 +179,7 @@ def build_report(
         "results": results,
         "findings": findings,
         "stderr": str(footer.get("stderr") or "") if footer else "",
+        "fuzz_stats": footer.get("fuzz") if footer and isinstance(footer.get("fuzz"), dict) else None,
         "notes": notes,
     }
 
@@ -339,6 +340,14 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append("class".ljust(width) + "".join(o.rjust(9) for o in shown))
         for name, counts in s["classes"].items():
             lines.append(clean(name).ljust(width) + "".join(str(counts[o]).rjust(9) for o in shown))
+    stats = report.get("fuzz_stats")
+    if stats:
+        lines.append("")
+        lines.append(
+            f"fuzz: {stats.get('examples', 0)} generated cases (seed {report.get('seed')}): "
+            f"{stats.get('agreed', 0)} agreed with the reference, {stats.get('findings', 0)} findings, "
+            f"{stats.get('faults', 0)} faults"
+        )
     bad = failures(report)
     if bad:
         lines.append("")

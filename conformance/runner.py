@@ -161,6 +161,8 @@ class Runner:
         #: (outcome, class, level) -> cases: all the verdict needs, bounded whatever the number of cases.
         self._tally: Counter[tuple[str, str, str]] = Counter()
         self._findings: list[dict[str, Any]] = []
+        #: What the fuzz campaign did (examples sent, agreed, faults ...), for the footer.
+        self.fuzz_stats: Any = None
 
     def _emit(self, rec: dict[str, Any]) -> None:
         self.stream.write(rec)
@@ -221,6 +223,7 @@ class Runner:
                     "interrupted": interrupted,
                     "stderr": str(getattr(self.impl, "stderr", "") or "")[:16384],
                     "restarts": getattr(self.impl, "restarts", 0),
+                    **({"fuzz": self.fuzz_stats.to_json()} if self.fuzz_stats is not None else {}),
                 }
             )
         results = ({"outcome": o, "class": c, "level": lv} for (o, c, lv), n in self._tally.items() for _ in range(n))
@@ -282,9 +285,10 @@ class Runner:
             self._judge(case, reply, started)
 
     def _fuzz(self) -> None:
-        from .fuzz.differential import fuzz  # type: ignore[import-not-found, unused-ignore]
+        from .fuzz.differential import FuzzStats, fuzz  # type: ignore[import-not-found, unused-ignore]
 
         cfg = self.config
+        self.fuzz_stats = stats = FuzzStats()
         seed = cfg.seed if cfg.seed is not None else random.randrange(2**32)
         try:
             for finding in fuzz(
@@ -295,6 +299,7 @@ class Runner:
                 classes=cfg.classes or self.info.classes,
                 level=cfg.level,
                 timeout=cfg.timeout,
+                stats=stats,
             ):
                 self._emit({"type": "finding", **finding})
         except ImplementationGone as err:

@@ -171,3 +171,6 @@ def test_certify_fuzzes_by_default_with_the_fuzzers_own_budget(corpus: Path, tmp
     recs = records(tmp_path / "vmjob-results" / "results.jsonl")
     assert recs[0]["fuzz"] == DEFAULT_FUZZ
     assert any(r["type"] == "finding" for r in recs)
+    stats = recs[-1]["fuzz"]
+    assert stats["examples"] == DEFAULT_FUZZ and stats["findings"] >= 1
+    assert f"fuzz: {DEFAULT_FUZZ} generated cases" in proc.stdout
