@@ -38,12 +38,24 @@ REPORT_HELP = {
 DEFAULT_FUZZ = 10_000
 
 
-def add_target_options(p: argparse.ArgumentParser) -> None:
-    group = p.add_mutually_exclusive_group(required=True)
+def add_target_options(p: argparse.ArgumentParser, required: bool = True) -> None:
+    """The four transports (one of them), shared by certify and fuzz."""
+    group = p.add_mutually_exclusive_group(required=required)
     group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
     group.add_argument("--one-shot", metavar="COMMAND", help="one process per document; {kind} is replaced")
     group.add_argument("--url", metavar="URL", help="an HTTP service; documents are POSTed; {kind} is replaced")
     group.add_argument("--python", metavar="MODULE:FUNCTION", help="an in-process function(kind, text)")
+
+
+def add_transport_options(p: argparse.ArgumentParser) -> None:
+    """How long to wait, how often to restart, what to send: shared by certify and fuzz."""
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for one reply (default 5)")
+    p.add_argument("--start-timeout", type=float, default=None, help="seconds to wait for 'start' (default 10)")
+    p.add_argument("--max-restarts", type=int, default=5, help="restarts after crashes or hangs (default 5)")
+    p.add_argument("--window", type=int, default=64, help="requests in flight at once with --cmd (default 64)")
+    p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
+    p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
+    p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
 
 
 def register(sub: Any) -> None:
@@ -54,13 +66,7 @@ def register(sub: Any) -> None:
         "conformant, 1 not conformant, 2 usage or harness error.",
     )
     add_target_options(p)
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for one reply (default 5)")
-    p.add_argument("--start-timeout", type=float, default=None, help="seconds to wait for 'start' (default 10)")
-    p.add_argument("--max-restarts", type=int, default=5, help="restarts after crashes or hangs (default 5)")
-    p.add_argument("--window", type=int, default=64, help="requests in flight at once with --cmd (default 64)")
-    p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
-    p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
-    p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
+    add_transport_options(p)
     p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS",
                    help=f"only this class (repeatable): {', '.join(CLASSES)}")  # fmt: skip
     p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND",

@@ -23,7 +23,7 @@ from .. import __version__
 from ..cli import UsageError
 from ..transports import Implementation, TransportError, open_implementation
 from ..transports.base import ImplementationGone
-from .certify import TRANSPORT_OPTIONS, options
+from .certify import TRANSPORT_OPTIONS, add_target_options, add_transport_options, options
 
 _SHOWN = 600
 
@@ -38,11 +38,7 @@ def register(sub: Any) -> None:
         "a missing warning is one). Exit 0 when no divergence counts at --level, 1 when one does, 2 for a usage "
         "or harness error.",
     )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--cmd", metavar="COMMAND", help="a persistent adapter-protocol implementation (JSON Lines)")
-    group.add_argument("--one-shot", metavar="COMMAND", help="one process per document; {kind} is replaced")
-    group.add_argument("--url", metavar="URL", help="an HTTP service; documents are POSTed; {kind} is replaced")
-    group.add_argument("--python", metavar="MODULE:FUNCTION", help="an in-process function(kind, text)")
+    add_target_options(p, required=False)  # --replay may take the transport from its report
     budget = p.add_mutually_exclusive_group()
     budget.add_argument("--examples", type=int, metavar="N", help="documents to send (default 10000)")
     budget.add_argument("--duration", type=float, metavar="SECONDS", help="fuzz for this long instead")
@@ -56,13 +52,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
     p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
-    p.add_argument("--level", choices=LEVELS[:2], default="required", help="required, or recommended (strict)")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for one reply (default 5)")
-    p.add_argument("--start-timeout", type=float, default=None, help="seconds to wait for 'start' (default 10)")
-    p.add_argument("--max-restarts", type=int, default=5, help="restarts after crashes or hangs (default 5)")
-    p.add_argument("--window", type=int, default=64, help="requests in flight at once with --cmd (default 64)")
-    p.add_argument("--wrap", metavar="KEY", help='--url: send {"KEY": <document>} instead of the document')
-    p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="--url: a header")
+    add_transport_options(p)
     p.add_argument("--report", metavar="FILE", help="write header, findings and footer (.jsonl, or .json)")
     p.add_argument("--replay", metavar="REPORT", help="re-run a report's findings instead of fuzzing")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
