@@ -140,15 +140,29 @@ def corpus_files(root: Path | None = None) -> list[Path]:
     return sorted(p for p in root.rglob("*.json") if p.name != "case.schema.json")
 
 
+def read_text_and_json(path: Path) -> tuple[str, Any]:
+    """A corpus file's exact text and its JSON value; :class:`CorpusError` saying why when it is no UTF-8 JSON
+    (the caller prefixes the file's name as it shows it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise CorpusError(f"cannot read the file as UTF-8 JSON: {err}") from err
+
+
+def cases_of(body: Any) -> list[dict[str, Any]]:
+    """The ``cases`` of a corpus file's JSON value; :class:`CorpusError` when it is not shaped as one."""
+    if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
+        raise CorpusError("a corpus file is an object with a 'cases' array")
+    return body["cases"]
+
+
 def read_file(path: Path, root: Path) -> list[dict[str, Any]]:
     rel = path.relative_to(root).as_posix()
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise CorpusError(f"{rel}: cannot read the corpus file: {err}") from err
-    if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
-        raise CorpusError(f"{rel}: a corpus file is an object with a 'cases' array")
-    return body["cases"]
+        return cases_of(read_text_and_json(path)[1])
+    except CorpusError as err:
+        raise CorpusError(f"{rel}: {err}") from err
 
 
 def iter_cases(root: Path | None = None) -> Iterator[Case]:

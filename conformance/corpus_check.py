@@ -20,7 +20,7 @@ import reference
 from reference._parse import parse
 from reference._rules import KIND_CLASS, KINDS, RULES
 
-from .corpus import Case, CorpusError, case_from_json, corpus_files
+from .corpus import Case, CorpusError, case_from_json, corpus_files, read_text_and_json
 from .corpus_format import LEDGER, canonical_text, ledger_lines
 from .corpus_gen import needs_text
 
@@ -82,10 +82,9 @@ def read_cases(root: Path, problems: list[Problem], seen_ids: set[str] | None = 
     for path in corpus_files(root):
         rel = path.relative_to(root).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
-            body = json.loads(text)
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            problems.append(Problem(rel, "", f"cannot read the file as UTF-8 JSON: {err}"))
+            text, body = read_text_and_json(path)
+        except CorpusError as err:
+            problems.append(Problem(rel, "", str(err)))
             continue
         errors = _schema_errors(validator, text, body)
         for e in errors[:20]:

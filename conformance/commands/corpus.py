@@ -83,7 +83,7 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_format(args: argparse.Namespace) -> int:
-    from ..corpus import corpus_files
+    from ..corpus import CorpusError, corpus_files, read_text_and_json
     from ..corpus_format import canonical_text
 
     root = _root(args)
@@ -91,10 +91,9 @@ def run_format(args: argparse.Namespace) -> int:
     for path in corpus_files(root):
         rel = path.relative_to(root).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
-            body = json.loads(text)
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            print(f"{rel}: cannot read the file as UTF-8 JSON: {err}", file=sys.stderr)
+            text, body = read_text_and_json(path)
+        except CorpusError as err:
+            print(f"{rel}: {err}", file=sys.stderr)
             bad += 1
             continue
         canonical = canonical_text(body)

@@ -21,7 +21,7 @@ from typing import Any
 import reference
 
 from ..cli import UsageError
-from ..corpus import default_root
+from ..corpus import CorpusError, cases_of, default_root, read_text_and_json
 from ..corpus_format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
 from ..corpus_gen import slug
 from .differential import finding_bytes
@@ -122,11 +122,10 @@ def _read_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {"description": FILE_DESCRIPTION, "cases": []}
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise UsageError(f"{path}: cannot read the corpus file to merge into: {err}") from err
-    if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
-        raise UsageError(f"{path}: a corpus file is an object with a 'cases' array")
+        body = read_text_and_json(path)[1]
+        cases_of(body)
+    except CorpusError as err:
+        raise UsageError(f"{path}: the corpus file to merge into: {err}") from err
     if body.get("generated") is True:
         raise UsageError(f"{path} is written by `vmjob corpus generate`, which would drop promoted cases; use --out")
     return body
