@@ -24,11 +24,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-#: Every outcome a case can have. Only ``pass`` counts as conformance; ``skip`` is outside the claim.
-Outcome = Literal["pass", "fail", "skip", "timeout", "crash", "errored", "not-run"]
-OUTCOMES: tuple[str, ...] = ("pass", "fail", "skip", "timeout", "crash", "errored", "not-run")
+#: Every outcome a case can have. Only ``pass`` counts as conformance; ``skip`` is a case outside the claim
+#: (or one the transport cannot carry); ``declined`` is a case inside the claim that the implementation
+#: answered ``skipped``: not an answer, so it blocks certification as a fault does.
+Outcome = Literal["pass", "fail", "skip", "declined", "timeout", "crash", "errored", "not-run"]
+OUTCOMES: tuple[str, ...] = ("pass", "fail", "skip", "declined", "timeout", "crash", "errored", "not-run")
 #: Outcomes that are the harness's or the implementation's fault, not a verdict on a rule.
 FAULT_OUTCOMES = frozenset({"timeout", "crash", "errored", "not-run"})
+#: Outcomes of a case inside the claim that was not answered: any of them makes a run incomplete.
+UNANSWERED = frozenset({"declined", "timeout", "crash", "errored", "not-run"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,13 @@ class ImplInfo:
 class Reply:
     """What an implementation answered to one request, normalised across transports.
 
-    ``status`` is ``ok`` when the implementation answered in the protocol's terms; otherwise it is the
-    fault (``skipped`` by the implementation's own word, ``errored``, ``timeout``, ``crash``) and
-    ``message`` says what was seen.
+    ``status`` is ``ok`` when the implementation answered in the protocol's terms; ``declined`` when it
+    answered ``skipped`` (its own word: not an answer); ``skipped`` when the transport itself cannot carry
+    the request (``--wrap`` of a document that is not JSON text, a round trip over HTTP); otherwise it is the
+    fault (``errored``, ``timeout``, ``crash``). ``message`` says what was seen.
     """
 
-    status: Literal["ok", "skipped", "errored", "timeout", "crash"]
+    status: Literal["ok", "declined", "skipped", "errored", "timeout", "crash"]
     #: ``validate``: the verdict. ``match``: whether the capabilities matched.
     valid: bool | None = None
     errors: tuple[dict[str, Any], ...] = ()

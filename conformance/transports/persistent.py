@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .. import safejson
 from ..model import ImplInfo, Reply
 from .base import CannotStart, Implementation, ImplementationGone, TransportError, TransportOptions, WrongProtocol
 from .wire import problem
@@ -276,11 +277,11 @@ class Persistent(Implementation):
             hint = f"; its stderr: {excerpt(stderr[-1000:], 1000)}" if stderr else ""
             raise CannotStart(f"cannot start {self.command!r}: it {seen}{hint}")
         try:
-            obj = json.loads(line)
-        except ValueError:
+            obj = safejson.loads(line)
+        except ValueError as err:
             self._kill()
             raise CannotStart(
-                f"cannot start {self.command!r}: its reply to 'start' is not JSON: {excerpt(line)}"
+                f"cannot start {self.command!r}: its reply to 'start' is {err}; received: {excerpt(line)}"
             ) from None
         if isinstance(obj, dict) and obj.get("protocol") != PROTOCOL and "protocol" in obj:
             self._kill()
@@ -442,9 +443,9 @@ class Persistent(Implementation):
     def _reply(self, req: _Request, line: bytes) -> Reply:
         stderr = self._take_stderr()
         try:
-            obj = json.loads(line)
-        except ValueError:
-            return Reply("errored", message=f"the reply is not JSON: {excerpt(line)}", stderr=stderr)
+            obj = safejson.loads(line)
+        except ValueError as err:
+            return Reply("errored", message=f"the reply is {err}; received: {excerpt(line)}", stderr=stderr)
         if type(obj) is dict and "seq" in obj and obj["seq"] != req.seq:
             return Reply(
                 "errored",
@@ -455,7 +456,7 @@ class Persistent(Implementation):
         if err:
             return Reply("errored", message=f"the reply breaks {err}; received: {excerpt(line)}", stderr=stderr)
         if obj.get("skipped") is True:
-            return Reply("skipped", message=f"skipped by the implementation: {obj.get('reason', '')}", stderr=stderr)
+            return Reply("declined", message=f"declined by the implementation: {obj.get('reason', '')}", stderr=stderr)
         if obj.get("errored") is True:
             return Reply(
                 "errored", message=f"the implementation reported an error: {obj.get('message', '')}", stderr=stderr
