@@ -1,7 +1,9 @@
 """The conformance badge: a flat, shields.io-like SVG, and a shields.io endpoint JSON for a hosted badge.
 
 ``vmjob required | conformant 712/712`` in green, ``not conformant 690/712`` in red, ``incomplete 300/712``
-in grey for an interrupted run. Text widths are estimated from Verdana's advance widths, as shields does,
+in grey for a run that left cases unanswered (interrupted, declined, cut short). A partial claim is named on
+the badge: ``conformant (worker only) 341/341``, ``conformant (5/7 classes) 1890/1890``.
+Text widths are estimated from Verdana's advance widths, as shields does,
 so the badge needs no font at build time.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .report_util import clean, score
+from .report_util import clean, score, short_claim, state
 
 COLOURS = {"brightgreen": "#4c1", "red": "#e05d44", "lightgrey": "#9f9f9f"}
 
@@ -36,12 +38,13 @@ def _width(text: str) -> float:
 def badge_endpoint(report: dict[str, Any]) -> dict[str, Any]:
     """``{"schemaVersion": 1, "label", "message", "color"}``, as shields.io's endpoint badge reads it."""
     passed, run = score(report)
-    if report["conformant"]:
-        message, colour = f"conformant {passed}/{run}", "brightgreen"
-    elif report.get("interrupted"):
-        message, colour = f"incomplete {passed}/{run}", "lightgrey"
-    else:
-        message, colour = f"not conformant {passed}/{run}", "red"
+    scope = short_claim(report)
+    scope = f" ({scope})" if scope else ""
+    message, colour = {
+        "conformant": (f"conformant{scope} {passed}/{run}", "brightgreen"),
+        "incomplete": (f"incomplete{scope} {passed}/{run}", "lightgrey"),
+        "failed": (f"not conformant{scope} {passed}/{run}", "red"),
+    }[state(report)]
     return {"schemaVersion": 1, "label": f"vmjob {report['level']}", "message": message, "color": colour}
 
 

@@ -24,15 +24,20 @@ from .report_util import (
     COLOURS,
     SEVERITY,
     brief,
+    claim_text,
     clean,
     counted,
     extra_message,
     failures,
     impl_line,
+    incomplete,
     plural,
     transport_line,
     verdict_line,
     worst,
+)
+from .report_util import (
+    state as run_state,
 )
 
 #: Characters of a document or stderr shown on the page; failures shown in full before a plain list.
@@ -158,8 +163,9 @@ def _pill(outcome: str) -> str:
 
 def render_html(report: dict[str, Any]) -> str:
     s = report["summary"]
-    state = "ok" if report["conformant"] else "incomplete" if report.get("interrupted") else "bad"
+    state = {"conformant": "ok", "incomplete": "incomplete", "failed": "bad"}[run_state(report)]
     headline = {"ok": "✔ Conformant", "bad": "✘ Not conformant", "incomplete": "◌ Not conformant: incomplete run"}
+    covers = claim_text(report)
     title = f"vmjob: {impl_line(report)} — {verdict_line(report)}"
     parts = [
         "<!doctype html>",
@@ -171,6 +177,8 @@ def render_html(report: dict[str, Any]) -> str:
         f"<style>{CSS}</style></head><body>",
         f'<header class="verdict {state}" id="verdict"><div>',
         f'<div class="big">{headline[state]}</div>',
+        f'<div class="sub" id="claim">for <b>{text(covers or "an unstated claim")}</b></div>',
+        *(f'<div class="sub incomplete-why">incomplete: {text(why)}</div>' for why in incomplete(report)),
         f'<div class="sub">at level <b>{text(report["level"])}</b> · <b>{text(impl_line(report))}</b> over '
         f"{text(transport_line(report))} · {plural(s['total'], 'case')}, {plural(len(report['findings']), 'finding')}"
         f"{' · ' + str(s.get('blocking', 0)) + ' blocking' if s.get('blocking') else ''}</div>",

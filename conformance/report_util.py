@@ -1,9 +1,11 @@
 """What every report format shares: outcome order and colours, safe text, short forms of expected / got.
 
 Report content comes from implementations under test and from documents built to break parsers, so every
-string is cleaned before it reaches a format: characters XML 1.0 forbids (C0 controls, lone surrogates,
-U+FFFE / U+FFFF) become visible escapes such as ``\\x00``, so the evidence stays readable and the output
-stays valid UTF-8, valid XML and sane HTML.
+string is cleaned before it reaches a format: control characters (C0 but tab and newline, DEL, C1), lone
+surrogates and U+FFFE / U+FFFF become visible escapes such as ``\\x1b``, so the evidence stays readable, the
+output stays valid UTF-8, valid XML and sane HTML, and no text can move a terminal's cursor or colour it.
+Single-line fields (names, ids, messages in a list) go through :func:`one_line`, which also folds line
+breaks: an implementation named ``"x\\nCONFORMANT"`` cannot print a line of its own.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import json
 import re
 from typing import Any
 
+from reference import CLASSES
+
 from .model import OUTCOMES
 
 #: Severity of each outcome for the "worst outcome" of a rule: a failed verdict first, then the faults.
-SEVERITY: dict[str, int] = {"fail": 6, "crash": 5, "timeout": 4, "errored": 3, "not-run": 2, "pass": 1, "skip": 0}
+SEVERITY: dict[str, int] = {
+    "fail": 7, "crash": 6, "timeout": 5, "errored": 4, "declined": 3, "not-run": 2, "pass": 1, "skip": 0,
+}  # fmt: skip
 #: Outcomes that are neither a pass nor outside the claim: what "failures first" lists.
-BAD_OUTCOMES: tuple[str, ...] = ("fail", "crash", "timeout", "errored", "not-run")
+BAD_OUTCOMES: tuple[str, ...] = ("fail", "crash", "timeout", "errored", "declined", "not-run")
 #: One colour per outcome (GitHub's palette), shared by the HTML page and the badge.
 COLOURS: dict[str, str] = {
     "pass": "#1a7f37",
@@ -25,12 +31,13 @@ COLOURS: dict[str, str] = {
     "crash": "#8250df",
     "timeout": "#bc4c00",
     "errored": "#9a6700",
+    "declined": "#953800",
     "not-run": "#6e7781",
     "skip": "#afb8c1",
 }
 assert set(SEVERITY) == set(OUTCOMES) == set(COLOURS)
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _escape_char(m: re.Match[str]) -> str:
@@ -98,7 +105,7 @@ def _short_json(value: Any) -> str:
 
 def one_line(text: str, limit: int = 160) -> str:
     """``text`` on one line, cleaned, cut to ``limit`` characters."""
-    text = clean(text.replace("\n", " "))
+    text = clean(text.replace("\n", " ").replace("\t", " ").replace("\u2028", " ").replace("\u2029", " "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -130,9 +137,9 @@ def plural(n: int, word: str) -> str:
 
 def impl_line(report: dict[str, Any]) -> str:
     impl = report.get("implementation") or {}
-    name = clean(impl.get("name") or "unnamed implementation")
-    version = clean(impl.get("version") or "")
-    language = clean(impl.get("language") or "")
+    name = one_line(str(impl.get("name") or "unnamed implementation"), 120)
+    version = one_line(str(impl.get("version") or ""), 60)
+    language = one_line(str(impl.get("language") or ""), 60)
     text = f"{name} {version}".strip()
     return f"{text} ({language})" if language else text
 
@@ -141,28 +148,72 @@ def transport_line(report: dict[str, Any]) -> str:
     t = report.get("transport") or {}
     if not isinstance(t, dict) or not t:
         return "unknown transport"
-    kind = clean(t.get("kind", "?"))
+    kind = one_line(str(t.get("kind", "?")), 40)
     target = t.get("target")
-    return f"{kind} '{clean(target)}'" if target else kind
+    return f"{kind} '{one_line(str(target), 200)}'" if target else kind
+
+
+def claim_text(report: dict[str, Any]) -> str:
+    """What the certificate covers, in words: "all 4 document kinds, all 7 classes", or the narrower claim
+    followed by "(partial claim)"; "" for a stream that does not say (a stream made by hand)."""
+    claim = report["summary"].get("claim") or report.get("claim")
+    if not isinstance(claim, dict) or not isinstance(claim.get("text"), str):
+        return ""
+    return one_line(claim["text"], 300) + ("" if claim.get("full") else " (partial claim)")
+
+
+def incomplete(report: dict[str, Any]) -> list[str]:
+    """Why the run is incomplete (cases or generated documents not answered, interrupted); [] when it is not."""
+    reasons = report["summary"].get("incomplete")
+    if isinstance(reasons, list):
+        return [one_line(str(r), 400) for r in reasons]
+    return ["the run was interrupted before it finished"] if report.get("interrupted") else []
+
+
+def state(report: dict[str, Any]) -> str:
+    """``conformant``; ``failed`` when a verdict was wrong (a case failed, the fuzzer found a divergence);
+    else ``incomplete`` when cases were left unanswered; else ``failed`` (e.g. nothing was run)."""
+    if report["conformant"]:
+        return "conformant"
+    if not report["summary"].get("failed", 1) and incomplete(report):
+        return "incomplete"
+    return "failed"
 
 
 def verdict_line(report: dict[str, Any]) -> str:
+    """The certificate in one line: verdict, level, what it covers, and why not when it is not."""
     level = report["level"]
+    covers = claim_text(report)
+    scope = f" for {covers}" if covers else ""
     if report["conformant"]:
-        return f"CONFORMANT at level {level}"
+        return f"CONFORMANT at level {level}{scope}"
     why = []
     blocking = report["summary"].get("blocking", 0)
     if blocking:
         why.append(f"{blocking} blocking")
-    if report.get("interrupted"):
-        why.append("the run was interrupted")
+    gaps = incomplete(report)
+    if gaps:
+        why.append("incomplete: " + "; ".join(gaps))
     executed = report["summary"]["total"] - report["summary"]["outcomes"].get("skip", 0)
     if not executed:
         why.append("no case was run")
-    return f"NOT CONFORMANT at level {level}" + (f" ({', '.join(why)})" if why else "")
+    return f"NOT CONFORMANT at level {level}{scope}" + (f" ({', '.join(why)})" if why else "")
 
 
 def score(report: dict[str, Any]) -> tuple[int, int]:
     """Passed cases and cases run (skips left out): the ``712/712`` of the badge."""
     outcomes = report["summary"]["outcomes"]
     return outcomes.get("pass", 0), report["summary"]["total"] - outcomes.get("skip", 0)
+
+
+def short_claim(report: dict[str, Any]) -> str:
+    """The claim in a few characters for a badge: "" when full, else e.g. "worker only" or "5/7 classes"."""
+    claim = report["summary"].get("claim") or report.get("claim")
+    if not isinstance(claim, dict) or claim.get("full"):
+        return ""
+    classes = [c for c in claim.get("classes") or [] if isinstance(c, str)]
+    if claim.get("rules"):
+        return "some rules"
+    if 0 < len(classes) <= 2:
+        return " + ".join(classes) + " only"
+    return f"{len(classes)}/{len(CLASSES)} classes"

@@ -23,6 +23,7 @@ from typing import Any
 
 from reference import LEVELS
 
+from . import safejson
 from .corpus import Case, CorpusError, digest, load_corpus
 from .model import OUTCOMES
 from .report_badge import badge_endpoint, render_badge_svg
@@ -32,12 +33,14 @@ from .report_junit import render_junit
 from .report_markdown import render_markdown
 from .report_util import (
     BAD_OUTCOMES,
+    claim_text,
     clean,
     counted,
     expected_got,
     extra_message,
     failures,
     impl_line,
+    incomplete,
     one_line,
     transport_line,
     verdict_line,
@@ -49,6 +52,8 @@ from .summary import counted_levels, summarize
 REPORT_VERSION = 1
 #: How many failures the text summary lists.
 TEXT_FAILURES = 10
+#: Records are a few levels deep (a result's ``got`` holds a list of issues); a deeper line is corrupt.
+RECORD_DEPTH = 32
 
 
 class ReportError(Exception):
@@ -81,9 +86,9 @@ def read_stream(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             if pending is not None:
                 raise ReportError(f"{p}:{pending[0]}: corrupt results record: {pending[2]}")
             try:
-                record = json.loads(raw)
-            except (ValueError, RecursionError) as err:
-                pending = (lineno, len(raw), f"{type(err).__name__}: {err}")
+                record = safejson.loads(raw, max_depth=RECORD_DEPTH)
+            except ValueError as err:
+                pending = (lineno, len(raw), str(err))
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("type"), str):
                 pending = (lineno, len(raw), "a record is a JSON object with a string 'type'")
@@ -152,11 +157,9 @@ def build_report(
     interrupted = footer is None or truncated is not None or bool(footer.get("interrupted"))
     notes.extend(_attach_documents(results, header, cases))
 
-    summary = summarize(results, findings, level)
-    conformant = bool(summary["conformant"]) and not interrupted
-    summary["conformant"] = conformant
-    summary["interrupted"] = interrupted
-    impl: dict[str, Any] = header["implementation"] if isinstance(header.get("implementation"), dict) else {}
+    summary = summarize(results, findings, level, header=header, footer=footer, interrupted=interrupted)
+    conformant = bool(summary["conformant"])
+    impl = _implementation(header.get("implementation"))
     filters: dict[str, Any] = header["filters"] if isinstance(header.get("filters"), dict) else {}
     return {
         "report_version": REPORT_VERSION,
@@ -167,12 +170,13 @@ def build_report(
         "finished_at": _text_or_none(footer.get("finished_at")) if footer else None,
         "interrupted": interrupted,
         "implementation": impl,
-        "claimed": {"kinds": list(impl.get("kinds") or []), "classes": list(impl.get("classes") or [])},
-        "transport": header["transport"] if isinstance(header.get("transport"), dict) else None,
+        "claimed": {"kinds": impl["kinds"], "classes": impl["classes"]},
+        "claim": summary["claim"],
+        "transport": _transport(header.get("transport")),
         "level": level,
         "run_level": _text_or_none(header.get("level")),
-        "filters": {k: list(filters.get(k) or []) for k in ("kinds", "classes", "rules")},
-        "fuzz": header.get("fuzz"),
+        "filters": {k: _string_list(filters.get(k)) for k in ("kinds", "classes", "rules")},
+        "fuzz": header.get("fuzz") if isinstance(header.get("fuzz"), int) else None,
         "conformant": conformant,
         "summary": summary,
         "rules": _rule_table(results, findings),
@@ -182,6 +186,26 @@ def build_report(
         "fuzz_stats": footer.get("fuzz") if footer and isinstance(footer.get("fuzz"), dict) else None,
         "notes": notes,
     }
+
+
+def _string_list(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _implementation(value: Any) -> dict[str, Any]:
+    """The header's implementation, each field of the type the reports expect (a stream may be hand-made)."""
+    impl = value if isinstance(value, dict) else {}
+    out: dict[str, Any] = {k: _text_or_none(impl.get(k)) or "" for k in ("name", "version", "language")}
+    out["homepage"] = _text_or_none(impl.get("homepage"))
+    out["kinds"] = _string_list(impl.get("kinds"))
+    out["classes"] = _string_list(impl.get("classes"))
+    return out
+
+
+def _transport(value: Any) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return None
+    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -220,11 +244,17 @@ def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
 
 
 def _finding_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
-    _require(rec, _FINDING_KEYS, n, "finding")
+    # A fault on a generated document that no rule labels (a plain valid document) has no rule.
+    fault = rec.get("fault")
+    _require(rec, _FINDING_KEYS if not (isinstance(fault, str) and fault) else _FINDING_KEYS[:-1], n, "finding")
+    if rec.get("rule") is not None and not isinstance(rec.get("rule"), str):
+        raise ReportError(f"record {n} (finding {rec['id']!r}): 'rule' is not a string")
     _check_level(rec, n, "finding")
     item = {k: v for k, v in rec.items() if k != "type"}
     if not isinstance(item.get("kind"), str):
         item["kind"] = ""
+    if item.get("rule") is None:
+        item["rule"] = f"fault on a generated {item['kind'] or ''} document".replace("  ", " ")
     item["message"] = str(item.get("message") or "")
     return item
 
@@ -323,11 +353,13 @@ def _rule_table(results: list[dict[str, Any]], findings: list[dict[str, Any]]) -
 # --- text --------------------------------------------------------------------------------------------
 
 
-def render_text(report: dict[str, Any]) -> str:
-    """The terminal summary: manifest, counts per outcome and class, the first failures, findings, verdict."""
+def render_text(report: dict[str, Any], stream: str | os.PathLike[str] | None = None) -> str:
+    """The terminal summary: manifest, counts per outcome and class, the first failures, findings, where the
+    results ``stream`` went, and the verdict (last line)."""
     s = report["summary"]
     lines = [
         f"{impl_line(report)} over {transport_line(report)}",
+        f"claim: {claim_text(report) or 'not stated'}",
         f"corpus {clean(report.get('corpus_digest'))} · seed {clean(report.get('seed'))} · level {report['level']}",
         f"{s['total']} cases: " + ", ".join(f"{s['outcomes'][o]} {o}" for o in OUTCOMES if s["outcomes"][o])
         if s["total"]
@@ -343,10 +375,12 @@ def render_text(report: dict[str, Any]) -> str:
     stats = report.get("fuzz_stats")
     if stats:
         lines.append("")
+        fuzz = s.get("fuzz") or {}
+        asked = f" of {fuzz['asked']:,} asked" if fuzz.get("asked") else ""
         lines.append(
-            f"fuzz: {stats.get('examples', 0)} generated cases (seed {report.get('seed')}): "
+            f"fuzz: {stats.get('examples', 0)}{asked} generated cases sent (seed {clean(report.get('seed'))}): "
             f"{stats.get('agreed', 0)} agreed with the reference, {stats.get('findings', 0)} findings, "
-            f"{stats.get('faults', 0)} faults"
+            f"{stats.get('faults', 0)} faults" + (f", {stats['declined']} declined" if stats.get("declined") else "")
         )
     bad = failures(report)
     if bad:
@@ -354,7 +388,9 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"Failures ({len(bad)}{f', first {TEXT_FAILURES}' if len(bad) > TEXT_FAILURES else ''}):")
         for r in bad[:TEXT_FAILURES]:
             note = "" if counted(report, r) else f", not counted at level {report['level']}"
-            lines.append(f"  {clean(r['id'])}: {r['outcome']} — rule {clean(r['rule'])} ({clean(r['level'])}{note})")
+            lines.append(
+                f"  {one_line(r['id'])}: {r['outcome']} — rule {one_line(r['rule'])} ({one_line(r['level'])}{note})"
+            )
             lines.append(f"      {expected_got(r)}")
             if extra_message(r):
                 lines.append(f"      {one_line(r['message'])}")
@@ -362,11 +398,21 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"Findings of the fuzzer ({len(report['findings'])}):")
         for f in report["findings"][:TEXT_FAILURES]:
-            lines.append(f"  {clean(f['id'])}: rule {clean(f['rule'])} ({clean(f['level'])})")
+            lines.append(f"  {one_line(f['id'])}: rule {one_line(f['rule'])} ({one_line(f['level'])})")
             lines.append(f"      {expected_got(f)}")
     for note in report.get("notes", []):
         lines.append("")
-        lines.append(f"note: {clean(note)}")
+        lines.append(f"note: {one_line(note, 1000)}")
+    gaps = incomplete(report)
+    if gaps:
+        lines.append("")
+        lines.append("Incomplete: a certificate needs every case inside the claim answered.")
+        lines.extend(f"  {gap}" for gap in gaps)
+    if stream is not None:
+        lines.append("")
+        lines.append(
+            f"results stream: {one_line(str(stream), 500)} (vmjob report FILE --html r.html rebuilds any report)"
+        )
     lines.append("")
     lines.append(verdict_line(report))
     return "\n".join(lines) + "\n"

@@ -53,13 +53,35 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class ResultsStream:
-    """The JSON Lines results file, one flushed line per record."""
+class StreamExists(FileExistsError):
+    """The results stream's path is taken: by an earlier run, or by a run going on now."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+
+class ResultsStream:
+    """The JSON Lines results file, one flushed line per record.
+
+    It is created exclusively (``O_EXCL``), never truncated: two runs given the same path cannot destroy each
+    other's stream, at the same time or one after the other. With ``beside=True`` (the default path of
+    ``vmjob certify``) a taken path gives way to the first free ``NAME-2.jsonl``, ``NAME-3.jsonl`` ...;
+    otherwise :class:`StreamExists` says the path is taken.
+    """
+
+    def __init__(self, path: Path, *, beside: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: IO[str] = path.open("w", encoding="utf-8")
+        for n in range(1, 10_000):
+            candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            try:
+                self._fh: IO[str] = candidate.open("x", encoding="utf-8")
+                break
+            except FileExistsError:
+                if not beside:
+                    raise StreamExists(
+                        f"{path} already exists (the stream of another run, finished or still going); "
+                        "give another --results path, or move that file away"
+                    ) from None
+        else:
+            raise StreamExists(f"{path} and 9,998 numbered names beside it are taken; clear some away")
+        self.path = candidate
 
     def write(self, record: dict[str, Any]) -> None:
         self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -170,7 +192,7 @@ class Runner:
         if kind == "result":
             self._tally[(rec["outcome"], rec["class"], rec["level"])] += 1
         elif kind == "finding":
-            self._findings.append({"level": rec.get("level")})
+            self._findings.append({"level": rec.get("level"), "fault": rec.get("fault")})
         if self.on_record is not None:
             self.on_record(rec)
 
@@ -207,7 +229,8 @@ class Runner:
         if info is None:
             info = self.impl.start()
         self.info = info
-        self._emit(self.header())
+        header = self.header()
+        self._emit(header)
         interrupted = True
         try:
             self._validate_cases()
@@ -216,18 +239,19 @@ class Runner:
                 self._fuzz()
             interrupted = False
         finally:
-            self._emit(
-                {
-                    "type": "footer",
-                    "finished_at": now(),
-                    "interrupted": interrupted,
-                    "stderr": str(getattr(self.impl, "stderr", "") or "")[:16384],
-                    "restarts": getattr(self.impl, "restarts", 0),
-                    **({"fuzz": self.fuzz_stats.to_json()} if self.fuzz_stats is not None else {}),
-                }
-            )
+            footer = {
+                "type": "footer",
+                "finished_at": now(),
+                "interrupted": interrupted,
+                # Why cases (or the fuzz campaign) were not run: the verdict says it beside "incomplete".
+                "stopped": self.stopped or "",
+                "stderr": str(getattr(self.impl, "stderr", "") or "")[:16384],
+                "restarts": getattr(self.impl, "restarts", 0),
+                **({"fuzz": self.fuzz_stats.to_json()} if self.fuzz_stats is not None else {}),
+            }
+            self._emit(footer)
         results = ({"outcome": o, "class": c, "level": lv} for (o, c, lv), n in self._tally.items() for _ in range(n))
-        return summarize(results, self._findings, self.config.level)
+        return summarize(results, self._findings, self.config.level, header=header, footer=footer)
 
     def _validate_cases(self) -> None:
         cases = selected(self.config, ("validate",))
@@ -304,3 +328,4 @@ class Runner:
                 self._emit({"type": "finding", **finding})
         except ImplementationGone as err:
             self.stopped = f"fuzzing stopped: {err}"
+            stats.stopped = str(err)

@@ -1,20 +1,28 @@
-"""From a run's records to its verdict: counts per outcome and per class, and ``conformant``.
+"""From a run's records to its verdict: counts per outcome and per class, the claim, and ``conformant``.
 
-An implementation is conformant at a level when every case whose rule counts at that level passed (or was
-skipped as outside its claim) and the fuzzer found no divergence counted at that level. Informational rules
-never count. A timeout, a crash, a protocol error or a case not run is never a pass. A run in which no
-case was executed proves nothing and is not conformant.
+The certification policy, in three parts:
+
+* **claim** — a certificate covers what the implementation claimed (kinds and classes, narrowed by the run's
+  filters) and says so: a narrow claim is never shown as a full one;
+* **answered** — every case inside the claim, corpus or generated, was answered: a case the implementation
+  declines (``skipped``), a fuzz campaign cut short, a run interrupted, are *incomplete*, never conformant;
+* **faults** — a timeout, a crash or a protocol error on any document, at any level, blocks.
+
+Then: conformant at a level when, in addition, every case whose rule counts at that level passed and the
+fuzzer found no divergence counted at that level. Informational rules are reported, never counted (but a
+fault or a decline on one still makes the run incomplete). A run in which no case was executed proves
+nothing and is not conformant.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reference import LEVELS
+from reference import CLASSES, KINDS, LEVELS
 
-from .model import OUTCOMES
+from .model import OUTCOMES, UNANSWERED
 
 
 def counted_levels(level: str) -> tuple[str, ...]:
@@ -24,24 +32,135 @@ def counted_levels(level: str) -> tuple[str, ...]:
     return LEVELS[: LEVELS.index(level) + 1]
 
 
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a certificate covers: the implementation's claimed kinds and classes, narrowed by the filters.
+
+    ``{"kinds", "classes", "rules", "full", "text"}``: ``full`` only when every kind and every class is
+    covered with no rule filter; ``text`` says it in words ("job documents, classes core + payload
+    (2 of 7)").
+    """
+    header = header or {}
+    impl = header.get("implementation") if isinstance(header.get("implementation"), dict) else {}
+    filters = header.get("filters") if isinstance(header.get("filters"), dict) else {}
+    assert isinstance(impl, dict) and isinstance(filters, dict)
+    kinds, classes = set(_strings(impl.get("kinds"))), set(_strings(impl.get("classes")))
+    if _strings(filters.get("kinds")):
+        kinds &= set(_strings(filters.get("kinds")))
+    if _strings(filters.get("classes")):
+        classes &= set(_strings(filters.get("classes")))
+    rules = sorted(set(_strings(filters.get("rules"))))
+    ordered_kinds = [k for k in KINDS if k in kinds]
+    ordered_classes = [c for c in CLASSES if c in classes]
+    full = len(ordered_kinds) == len(KINDS) and len(ordered_classes) == len(CLASSES) and not rules
+    if full:
+        text = f"all {len(KINDS)} document kinds, all {len(CLASSES)} classes"
+    elif not ordered_kinds or not ordered_classes:
+        text = "nothing (the claim and the filters leave no kind or no class)"
+    else:
+        kind_text = (
+            f"all {len(KINDS)} document kinds"
+            if len(ordered_kinds) == len(KINDS)
+            else f"{_and(ordered_kinds)} documents"
+        )
+        word = "class" if len(ordered_classes) == 1 else "classes"
+        text = f"{kind_text}, {word} {' + '.join(ordered_classes)} ({len(ordered_classes)} of {len(CLASSES)})"
+        if rules:
+            text += f", rules {', '.join(rules)} only"
+    return {"kinds": ordered_kinds, "classes": ordered_classes, "rules": rules, "full": full, "text": text}
+
+
+def _number(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def fuzz_completeness(header: Mapping[str, Any] | None, footer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What became of the generated documents a run asked for: ``{"asked", "sent", "declined", "faults",
+    "unanswered", "reason"}`` (``reason`` says why some were not answered; "" when all were)."""
+    asked = _number((header or {}).get("fuzz"))
+    stats = (footer or {}).get("fuzz")
+    stopped = (footer or {}).get("stopped")
+    if not isinstance(stats, dict):
+        if not asked:
+            return {"asked": 0, "sent": 0, "declined": 0, "faults": 0, "unanswered": 0, "reason": ""}
+        why = stopped if isinstance(stopped, str) and stopped else "the fuzz campaign did not run"
+        return {"asked": asked, "sent": 0, "declined": 0, "faults": 0, "unanswered": asked, "reason": why}
+    # The campaign's own budget: 0 when nothing inside the claim can be generated (then nothing is owed).
+    owed = _number(stats.get("asked")) if "asked" in stats else asked
+    sent, declined, faults = (_number(stats.get(k)) for k in ("examples", "declined", "faults"))
+    unanswered = max(0, owed - sent) + declined + faults
+    reasons = []
+    if owed > sent:
+        cut = stats.get("stopped") if isinstance(stats.get("stopped"), str) and stats.get("stopped") else stopped
+        reasons.append(f"{owed - sent:,} never sent" + (f" ({cut})" if isinstance(cut, str) and cut else ""))
+    if declined:
+        reasons.append(f"{declined:,} declined by the implementation")
+    if faults:
+        reasons.append(f"{faults:,} answered with a timeout, crash or protocol error")
+    return {
+        "asked": owed,
+        "sent": sent,
+        "declined": declined,
+        "faults": faults,
+        "unanswered": unanswered,
+        "reason": "; ".join(reasons),
+    }
+
+
 def summarize(
-    results: Iterable[dict[str, Any]], findings: Iterable[dict[str, Any]] = (), level: str = "required"
+    results: Iterable[Mapping[str, Any]],
+    findings: Iterable[Mapping[str, Any]] = (),
+    level: str = "required",
+    *,
+    header: Mapping[str, Any] | None = None,
+    footer: Mapping[str, Any] | None = None,
+    interrupted: bool = False,
 ) -> dict[str, Any]:
-    """The ``summary`` object of a report, with ``conformant``, from result and finding records (as JSON)."""
+    """The ``summary`` object of a report, with ``conformant``, from result and finding records (as JSON).
+
+    ``header`` and ``footer`` (the stream's records) give the claim and what the fuzz campaign did; without
+    a header the claim is unknown (and the verdict rests on the records alone, as for the zoo's score).
+    """
     counted = counted_levels(level)
     by_outcome: Counter[str] = Counter()
     by_class: dict[str, Counter[str]] = {}
     by_level: dict[str, Counter[str]] = {}
-    blocking = 0
+    blocking = failed = 0
     for r in results:
         by_outcome[r["outcome"]] += 1
         by_class.setdefault(r["class"], Counter())[r["outcome"]] += 1
         by_level.setdefault(r["level"], Counter())[r["outcome"]] += 1
-        if r["outcome"] not in ("pass", "skip") and r["level"] in counted:
+        if r["outcome"] not in ("pass", "skip") and (r["level"] in counted or r["outcome"] in UNANSWERED):
             blocking += 1
+            failed += r["outcome"] == "fail"
     finding_list = list(findings)
-    blocking_findings = sum(1 for f in finding_list if f.get("level") in counted)
+    # A fault on a generated document blocks at any level, as one on a corpus case does.
+    blocking_findings = sum(1 for f in finding_list if f.get("fault") or f.get("level") in counted)
+    failed += sum(1 for f in finding_list if not f.get("fault") and f.get("level") in counted)
     executed = sum(n for o, n in by_outcome.items() if o != "skip")
+    unanswered_cases = sum(by_outcome.get(o, 0) for o in UNANSWERED)
+    fuzz = fuzz_completeness(header, footer)
+    if footer is None and header is not None:
+        interrupted = True
+    interrupted = interrupted or bool((footer or {}).get("interrupted"))
+    reasons = []
+    if unanswered_cases:
+        parts = [f"{by_outcome[o]:,} {o}" for o in OUTCOMES if o in UNANSWERED and by_outcome.get(o)]
+        reasons.append(f"{unanswered_cases:,} corpus cases not answered ({', '.join(parts)})")
+    if fuzz["unanswered"]:
+        reasons.append(
+            f"{fuzz['unanswered']:,} of {fuzz['asked']:,} generated documents not answered: {fuzz['reason']}"
+        )
+    if interrupted:
+        reasons.append("the run was interrupted before it finished")
+    complete = not reasons
     return {
         "level": level,
         "total": sum(by_outcome.values()),
@@ -50,5 +169,12 @@ def summarize(
         "levels": {k: {o: v.get(o, 0) for o in OUTCOMES} for k, v in sorted(by_level.items())},
         "findings": len(finding_list),
         "blocking": blocking + blocking_findings,
-        "conformant": executed > 0 and blocking == 0 and blocking_findings == 0,
+        # Of those, the wrong verdicts (cases failed, divergences found): the rest are unanswered cases.
+        "failed": failed,
+        "claim": claim(header) if header is not None else None,
+        "fuzz": fuzz,
+        "complete": complete,
+        "incomplete": reasons,
+        "interrupted": interrupted,
+        "conformant": executed > 0 and complete and blocking == 0 and blocking_findings == 0,
     }

@@ -18,7 +18,7 @@ from reference import CLASSES, KINDS, LEVELS, RULES
 
 from ..cli import UsageError
 from ..corpus import CorpusError, default_root
-from ..runner import ResultsStream, RunConfig, Runner, any_selected, count_selected
+from ..runner import ResultsStream, RunConfig, Runner, StreamExists, any_selected, count_selected
 from ..transports import TransportError, TransportOptions, open_implementation
 
 TRANSPORT_OPTIONS = (("cmd", "--cmd"), ("one-shot", "--one-shot"), ("url", "--url"), ("python", "--python"))
@@ -36,6 +36,8 @@ REPORT_HELP = {
 #: The fuzz budget of a certification, the fuzzer's own default (conformance.fuzz.differential.DEFAULT_EXAMPLES,
 #: not imported here so that `vmjob certify --help` stays fast; a test keeps the two equal).
 DEFAULT_FUZZ = 10_000
+#: Where the results stream goes unless --results says otherwise (a taken name gives way to results-2.jsonl ...).
+DEFAULT_RESULTS = "vmjob-results/results.jsonl"
 
 
 def add_target_options(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -93,8 +95,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--results",
         metavar="FILE",
-        default="vmjob-results/results.jsonl",
-        help="the results stream (JSON Lines; default vmjob-results/results.jsonl)",
+        default=None,
+        help=f"the results stream (JSON Lines), created new: a FILE that exists is refused (default {DEFAULT_RESULTS}, "
+        "or the first free results-N.jsonl beside it)",
     )
     for name in REPORT_OPTIONS:
         p.add_argument(f"--{name.replace('_', '-')}", dest=f"report_{name}", metavar="FILE", help=REPORT_HELP[name])
@@ -207,17 +210,15 @@ def run(args: argparse.Namespace) -> int:
     reports = _reports()
     if wanted and reports is None:
         raise UsageError("report files were asked for, but the report renderers (conformance.reports) are missing")
+    stream = open_stream(args.results)
+    results = stream.path
     try:
         impl = open_implementation(transport, tgt, options(args))
         impl.start()
     except TransportError as err:
+        stream.close()
+        results.unlink(missing_ok=True)  # nothing was run: leave no empty stream behind
         raise UsageError(str(err)) from err
-    results = Path(args.results)
-    try:
-        stream = ResultsStream(results)
-    except OSError as err:
-        impl.close()
-        raise UsageError(f"--results {args.results!r}: cannot write: {err.strerror or err}") from err
     progress = _progress(total, args.quiet)
     try:
         summary = Runner(impl, cfg, stream, progress.update if progress else None).run()
@@ -238,10 +239,21 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(err)) from err
         conformant = bool(report["conformant"])
         if not args.quiet:
-            print(reports.render_text(report))
+            print(reports.render_text(report, stream=results))
     elif not args.quiet:
         print(text_summary(summary, impl))
     return 0 if conformant else 1
+
+
+def open_stream(option: str | None) -> ResultsStream:
+    """The results stream, created new: ``--results FILE`` must not exist; the default path gives way to a
+    numbered name beside it. Never truncates an earlier run's stream."""
+    try:
+        return ResultsStream(Path(option or DEFAULT_RESULTS), beside=option is None)
+    except StreamExists as err:
+        raise UsageError(f"--results: {err}") from err
+    except OSError as err:
+        raise UsageError(f"--results {option or DEFAULT_RESULTS!r}: cannot write: {err.strerror or err}") from err
 
 
 def text_summary(summary: dict[str, Any], impl: Any) -> str:

@@ -17,7 +17,10 @@ When the implementation claims them, capability matches (:mod:`._capabilities`) 
 (:mod:`._roundtrip`) take a small share of the cases; they are judged as the corpus judges its match and
 round-trip cases (:func:`conformance.evaluate.evaluate`) and shrunk the same way.
 
-Timeouts, crashes and errored replies are findings too (with ``fault`` set), never agreement.
+Timeouts, crashes and errored replies are findings too (with ``fault`` set, counted at every level), never
+agreement; a generated document the implementation declines (``skipped``) is counted as ``declined``. Either
+makes the campaign incomplete, and so does a campaign cut short (the implementation gone after its restart
+budget): :attr:`FuzzStats.unanswered` says how many of the documents asked for were not answered.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from reference._rules import KIND_CLASS
 from ..corpus import Case
 from ..evaluate import evaluate
 from ..model import FAULT_OUTCOMES, Reply
-from ..transports import Implementation, TransportOptions, open_implementation
+from ..transports import Implementation, ImplementationGone, TransportOptions, open_implementation
 from . import _capabilities, _gen, _roundtrip
 from ._mutate import Mutant, agrees, plans
 from ._schemas import node_at, payload_rules, rule_class
@@ -79,11 +82,18 @@ MAX_UNLABELLED_SHRINKS = 25
 class FuzzStats:
     """What a run did, beside its findings (the CLI writes it in the report footer)."""
 
+    #: Cases the campaign set out to send (its budget; 0 when nothing within the claim can be generated).
+    asked: int = 0
     examples: int = 0
     agreed: int = 0
     divergent: int = 0
     faults: int = 0
+    #: Requests the transport cannot carry (``--wrap`` of a document that is not JSON text): plain skips.
     skipped: int = 0
+    #: Requests the implementation answered ``skipped``: inside its claim, not an answer.
+    declined: int = 0
+    #: Why the campaign ended before its budget ("" when it did not).
+    stopped: str = ""
     #: Mutations the reference did not attribute to exactly their label (discarded, never sent).
     discarded: int = 0
     #: Rounds whose aimed rule found no place in BASE_TRIES base documents.
@@ -99,8 +109,14 @@ class FuzzStats:
     outside_claim: list[str] = field(default_factory=list)
     hits: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def unanswered(self) -> int:
+        """Cases asked for that got no answer: never sent (the campaign cut short), declined, or a fault."""
+        return max(0, self.asked - self.examples) + self.declined + self.faults
+
     def to_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
+        out["unanswered"] = self.unanswered
         out["hits"] = dict(self.hits)
         out["rate"] = round(self.examples / self.seconds, 1) if self.seconds else None
         return out
@@ -222,7 +238,9 @@ def _disagrees(reply: Reply, expected: reference.ValidationResult, warnings: boo
     """A fault, another verdict, or (``warnings``: strict level, a transport that carries them, a document
     labelled with a warning rule) an expected warning missing from the reply, judged as a corpus case
     expecting those warnings is."""
-    if reply.status in FAULT_OUTCOMES or (reply.status == "ok" and reply.valid != expected.valid):
+    if reply.status in FAULT_OUTCOMES or reply.status == "declined":
+        return True
+    if reply.status == "ok" and reply.valid != expected.valid:
         return True
     return warnings and reply.status == "ok" and bool(expected.warnings) and _misses_warning(reply, expected)
 
@@ -396,6 +414,7 @@ def _run(
     counted = reference.LEVELS[: reference.LEVELS.index(level) + 1]
     if not stats.kinds:
         return
+    stats.asked = examples or 0
     shares = {
         "match": MATCH_SHARE if "capabilities" in allowed else 0.0,
         "roundtrip": ROUNDTRIP_SHARE if "roundtrip" in allowed else 0.0,
@@ -406,6 +425,7 @@ def _run(
         stream: Iterator[FuzzCase] | None = first
     except ValueError:
         if not any(shares.values()):
+            stats.asked = 0
             return  # nothing within the claim: every case would be skipped
         stream, pending = None, []
         shares = {k: v / sum(shares.values()) for k, v in shares.items()}
@@ -434,7 +454,14 @@ def _run(
                 m = _roundtrip.document(kind, side)
                 data = m.render()
                 batch.append(FuzzCase(m, data, reference.validate(data, kind), KIND_CLASS[kind], roundtrip=True))
-            replies = list(impl.validate_many((c.kind, c.data) for c in batch))
+            # All of a batch's replies are collected before any is judged (shrinking sends requests of its
+            # own); those that came before the implementation was gone are judged all the same.
+            replies: list[Reply] = []
+            gone: ImplementationGone | None = None
+            try:
+                replies.extend(impl.validate_many((c.kind, c.data) for c in batch))
+            except ImplementationGone as err:
+                gone = err
             for case, reply in zip(batch, replies, strict=False):
                 stats.examples += 1
                 if case.roundtrip and case.klass not in allowed:
@@ -445,11 +472,16 @@ def _run(
                     record = judge.roundtrip(case)
                 if record is not None:
                     yield record
+            if gone is not None:
+                raise gone
             for _ in range(n_match):
                 stats.examples += 1
                 record = judge.match(*_capabilities.lists(side))
                 if record is not None:
                     yield record
+    except ImplementationGone as err:
+        stats.stopped = str(err)
+        raise
     finally:
         stats.seconds = time.monotonic() - t0
 
@@ -477,10 +509,20 @@ class _Judge:
         self.stats.findings += 1
         return record
 
+    def _unanswered(self, reply: Reply) -> bool:
+        """Count a reply that is no answer and that no finding is made of: a skip the transport makes, or
+        the implementation declining (which makes the campaign incomplete)."""
+        if reply.status == "skipped":
+            self.stats.skipped += 1
+        elif reply.status == "declined":
+            self.stats.declined += 1
+        else:
+            return False
+        return True
+
     def validate(self, case: FuzzCase, reply: Reply) -> dict[str, Any] | None:
         stats = self.stats
-        if reply.status == "skipped":
-            stats.skipped += 1
+        if self._unanswered(reply):
             return None
         if not _disagrees(reply, case.expected, self.warnings and case.mutant.expect == "warning"):
             stats.agreed += 1
@@ -501,7 +543,7 @@ class _Judge:
             if self._seen(key):
                 return None
             missed = case.expected.valid
-            small, data, last = _shrink_case(self.impl, case, stats, m, missed)
+            small, data, last = _shrink_case(self.impl, case, stats, m, missed, seen=reply)
             return self._keep(key, _finding(case, small, data, last, stats, self.seed, self.counted, rule=m.rule))
         # A valid document rejected: a label (unknown member, free-form data, a warning) need not be the cause.
         hint = _rule_from_pointers(case.kind, m.tree, reply)
@@ -511,7 +553,7 @@ class _Judge:
             return None
         self.unlabelled_shrinks += 1
         start = m if m.expect == "warning" else plain(m)
-        small, data, last = _shrink_case(self.impl, case, stats, start)
+        small, data, last = _shrink_case(self.impl, case, stats, start, seen=reply)
         rule = attribute(case.kind, m, small, last)
         key = (rule, "valid")
         if self._seen(key):
@@ -523,10 +565,9 @@ class _Judge:
         stats = self.stats
         stats.roundtrips += 1
         reply = self.impl.roundtrip(case.kind, case.data)
-        outcome, message = _roundtrip.judge(case.kind, case.data, reply)
-        if outcome == "skip":
-            stats.skipped += 1
+        if self._unanswered(reply):
             return None
+        outcome, message = _roundtrip.judge(case.kind, case.data, reply)
         if outcome == "pass":
             return None
         rule = _roundtrip.rule_of(message) if outcome == "fail" else _roundtrip.PRESERVE
@@ -555,7 +596,11 @@ class _Judge:
                 return True
             return False
 
-        small, calls = shrink(plain(case.mutant), still, budget=ROUNDTRIP_SHRINK_BUDGET)
+        try:
+            small, calls = shrink(plain(case.mutant), still, budget=ROUNDTRIP_SHRINK_BUDGET)
+        except ImplementationGone:  # gone while shrinking: the divergence stands unshrunk
+            small, calls = plain(case.mutant), 0
+            last.clear()
         stats.shrink_calls += calls
         data = small.render()
         record = self._roundtrip_finding(
@@ -589,7 +634,7 @@ class _Judge:
             "class": "roundtrip",
             "level": level,
             "rule": rule,
-            "counted": level in self.counted,
+            "counted": fault is not None or level in self.counted,
             "fault": fault,
             "expected": {"preserved": True},
             "got": got,
@@ -607,10 +652,9 @@ class _Judge:
         stats = self.stats
         stats.matches += 1
         reply = self.impl.match(required, available)
-        outcome, message = _capabilities.judge(required, available, reply)
-        if outcome == "skip":
-            stats.skipped += 1
+        if self._unanswered(reply):
             return None
+        outcome, message = _capabilities.judge(required, available, reply)
         if outcome == "pass":
             stats.agreed += 1
             return None
@@ -635,7 +679,11 @@ class _Judge:
                 return True
             return False
 
-        small_req, small_avail, calls = _capabilities.shrink(required, available, still)
+        try:
+            small_req, small_avail, calls = _capabilities.shrink(required, available, still)
+        except ImplementationGone:  # gone while shrinking: the divergence stands unshrunk
+            small_req, small_avail, calls = required, available, 0
+            last.clear()
         stats.shrink_calls += calls
         record = self._match_finding(
             required, available, small_req, small_avail, last.get("reply", reply), last.get("message", message)
@@ -670,7 +718,7 @@ class _Judge:
             "class": "capabilities",
             "level": level,
             "rule": rule,
-            "counted": level in self.counted,
+            "counted": fault is not None or level in self.counted,
             "fault": fault,
             "expected": {"ok": expected.ok, "missing": list(expected.missing)},
             "got": got,
@@ -779,8 +827,9 @@ def _run_hypothesis(
                     return False
                 stats.examples += 1
                 reply = impl.validate(m.kind, data)
-                if reply.status == "skipped":
-                    stats.skipped += 1
+                if reply.status in ("skipped", "declined"):
+                    stats.skipped += reply.status == "skipped"
+                    stats.declined += reply.status == "declined"
                     return False
                 if not _disagrees(reply, expected, strict and m.expect == "warning"):
                     stats.agreed += 1
@@ -822,7 +871,7 @@ def _run_hypothesis(
                     record = _finding(case, m, data, reply, stats, seed, counted, rule=attribute(kind, m, m, reply))
                 else:
                     stats.divergent += 1
-                    small, data, reply = _shrink_case(impl, case, stats, m, direction == "warning")
+                    small, data, reply = _shrink_case(impl, case, stats, m, direction == "warning", seen=reply)
                     record = _finding(case, small, data, reply, stats, seed, counted, rule=m.rule)
                 key = (record["rule"], direction)
                 found.add(key)
@@ -847,11 +896,18 @@ def _key_text(key: tuple[str | None, str]) -> str:
 
 
 def _shrink_case(
-    impl: Implementation, case: FuzzCase, stats: FuzzStats, start: Mutant | None = None, missed: bool = False
+    impl: Implementation,
+    case: FuzzCase,
+    stats: FuzzStats,
+    start: Mutant | None = None,
+    missed: bool = False,
+    *,
+    seen: Reply,
 ) -> tuple[Mutant, bytes, Reply]:
     """The smallest document derived from ``start`` (default: the case's) on which the implementation still
     diverges the same way: another verdict than the reference's or, ``missed``, the right verdict with an
-    expected warning missing."""
+    expected warning missing. ``seen`` is the reply that showed the divergence: should the implementation
+    be gone (its restart budget spent) while shrinking, the divergence stands unshrunk, with that reply."""
     last: dict[str, Reply] = {}
     first = (start or case.mutant).valid
 
@@ -870,10 +926,14 @@ def _shrink_case(
             last["reply"] = reply
         return diverges
 
-    small, calls = shrink(start or case.mutant, still)
-    stats.shrink_calls += calls
-    data = small.render()
-    reply = last.get("reply") or impl.validate(case.kind, data)
+    try:
+        small, calls = shrink(start or case.mutant, still)
+        stats.shrink_calls += calls
+        data = small.render()
+        reply = last.get("reply") or impl.validate(case.kind, data)
+    except ImplementationGone:
+        small = start or case.mutant
+        return small, small.render(), seen
     return small, data, reply
 
 
@@ -924,7 +984,7 @@ def _finding(
         "class": klass,
         "level": level,
         "rule": rule,
-        "counted": level in counted,
+        "counted": fault is not None or level in counted,
         "fault": fault,
         "expected": exp,
         "got": _got(reply),

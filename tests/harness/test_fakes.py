@@ -116,7 +116,10 @@ def test_slower_than_the_timeout_is_timeout_never_pass(corpus: Path, tmp_path: P
 @pytest.mark.parametrize(
     ("mode", "evidence"),
     [
-        ("garbage", "the reply is not JSON: 'Traceback (most recent call last): oops'"),
+        (
+            "garbage",
+            "the reply is not JSON: Expecting value: line 1 column 1 (char 0); received: 'Traceback (most recent call last): oops'",
+        ),
         ("wrong-seq", "wrong seq: expected"),
         ("wrong-shape", 'the reply breaks validate-reply.json: at /valid: "yes" is not boolean'),
     ],

@@ -174,7 +174,7 @@ def test_a_header_of_odd_types_still_gives_a_report_of_the_schema_s_shape() -> N
     assert (report["seed"], report["transport"], report["implementation"], report["started_at"]) == (
         "1.5",
         None,
-        {},
+        {"name": "", "version": "", "language": "", "homepage": None, "kinds": [], "classes": []},
         "3",
     )
     assert report["results"][0]["duration_ms"] == 0.0

@@ -44,8 +44,14 @@ def good() -> dict[str, Any]:
 
 
 def test_text_ends_with_the_verdict(good: dict[str, Any], bad: dict[str, Any]) -> None:
-    assert render_text(good).splitlines()[-1] == "CONFORMANT at level required"
-    assert render_text(bad).splitlines()[-1] == "NOT CONFORMANT at level required (11 blocking)"
+    assert (
+        render_text(good).splitlines()[-1]
+        == "CONFORMANT at level required for all 4 document kinds, classes core + payload + result + progress + worker (5 of 7) (partial claim)"
+    )
+    assert (
+        render_text(bad).splitlines()[-1]
+        == "NOT CONFORMANT at level required for all 4 document kinds, classes core + payload + result + progress + worker (5 of 7) (partial claim) (11 blocking, incomplete: 4 corpus cases not answered (1 timeout, 1 crash, 1 errored, 1 not-run))"
+    )
 
 
 def test_text_lists_counts_and_the_first_failures_with_expected_and_got(bad: dict[str, Any]) -> None:
@@ -135,9 +141,13 @@ def test_a_conformant_run_has_no_failure_or_error_elements(good: dict[str, Any])
 
 
 def test_markdown_starts_with_the_verdict_and_tabulates_classes(good: dict[str, Any], bad: dict[str, Any]) -> None:
-    assert render_markdown(good).startswith("## ✅ vmjob: CONFORMANT at level required\n")
+    assert render_markdown(good).startswith(
+        "## ✅ vmjob: CONFORMANT at level required for all 4 document kinds, classes core + payload + result + progress + worker (5 of 7) (partial claim)\n"
+    )
     md = render_markdown(bad)
-    assert md.startswith("## ❌ vmjob: NOT CONFORMANT at level required (11 blocking)\n")
+    assert md.startswith(
+        "## ❌ vmjob: NOT CONFORMANT at level required for all 4 document kinds, classes core + payload + result + progress + worker (5 of 7) (partial claim) (11 blocking, incomplete: 4 corpus cases not answered (1 timeout, 1 crash, 1 errored, 1 not-run))\n"
+    )
     assert "| class | pass | fail | skip | timeout | crash | errored | not-run |" in md
     assert "| core | 1 | 7 | 0 | 1 | 1 | 1 | 1 |" in md
     assert "| `core.version.two` | fail | `core.version` | required | invalid at /version | valid |" in md
@@ -166,17 +176,20 @@ def test_badge_endpoint_is_what_shields_io_reads(good: dict[str, Any], bad: dict
     assert badge_endpoint(good) == {
         "schemaVersion": 1,
         "label": "vmjob required",
-        "message": "conformant 6/6",
+        "message": "conformant (5/7 classes) 6/6",
         "color": "brightgreen",
     }
-    assert badge_endpoint(bad)["message"] == "not conformant 1/12"
+    assert badge_endpoint(bad)["message"] == "not conformant (5/7 classes) 1/12"
     assert badge_endpoint(bad)["color"] == "red"
     assert badge_endpoint(report_of(finished=False))["color"] == "lightgrey"
 
 
 def test_badge_svg_is_valid_svg_with_the_verdict(good: dict[str, Any], bad: dict[str, Any]) -> None:
     ns = {"s": "http://www.w3.org/2000/svg"}
-    for report, message, fill in ((good, "conformant 6/6", "#4c1"), (bad, "not conformant 1/12", "#e05d44")):
+    for report, message, fill in (
+        (good, "conformant (5/7 classes) 6/6", "#4c1"),
+        (bad, "not conformant (5/7 classes) 1/12", "#e05d44"),
+    ):
         svg = ET.fromstring(render_badge_svg(report))
         texts = [t.text for t in svg.findall(".//s:text", ns)]
         assert texts == ["vmjob required", "vmjob required", message, message]

@@ -51,7 +51,7 @@ def test_a_corrupt_line_before_the_last_names_the_file_and_the_line(tmp_path: Pa
     lines = [json.dumps(r) for r in make_records()]
     lines[3] = lines[3][:20]
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(ReportError, match=rf"^{path}:4: corrupt results record: JSONDecodeError"):
+    with pytest.raises(ReportError, match=rf"^{path}:4: corrupt results record: not JSON"):
         read_stream(path)
 
 
