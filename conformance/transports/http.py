@@ -4,12 +4,23 @@
 "valid", 400 and 422 "invalid"; any other status, a refused connection or a timeout is a fault. A JSON
 response body with ``errors`` / ``warnings`` lists (as ``vmjob serve`` returns) is kept as evidence and
 its warnings count for warning-rule cases. One keep-alive connection is reused across requests.
+
+What a service can do wrong is bounded:
+
+* ``--timeout`` is a deadline for the whole request (connect, send, status line, headers, body), not for
+  one socket read: a service trickling a byte a second times out like one that never answers. The connect
+  is bounded by its own socket timeout; after it, one watchdog thread per transport shuts the socket down
+  when the request's deadline passes. Arming it costs a lock and two stores per request; the thread wakes
+  about once per ``--timeout`` while requests flow, not once per request.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import socket
+import threading
+import time
 import urllib.parse
 from typing import Any
 
@@ -40,6 +51,70 @@ def _issues(value: Any) -> tuple[dict[str, Any], ...]:
     return ()
 
 
+class Watchdog:
+    """Shuts a socket down when the deadline of the request using it passes: one thread for many requests.
+
+    :meth:`arm` before a request, :meth:`disarm` after it (it says whether the watchdog fired). Between them
+    the thread sleeps until the deadline; a request that ends first only clears the deadline, and the thread,
+    waking at the old deadline, sleeps on until the current one. So it is notified only when it was idle.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._cond = threading.Condition(threading.Lock())
+        self._deadline: float | None = None
+        self._sock: socket.socket | None = None
+        self._fired = False
+        self._idle = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def arm(self, sock: socket.socket, deadline: float) -> None:
+        with self._cond:
+            if self._thread is None:
+                self._closed = False
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._sock, self._deadline, self._fired = sock, deadline, False
+            if self._idle:
+                self._cond.notify()
+
+    def disarm(self) -> bool:
+        """Clear the deadline; True when it had passed and the socket was shut down."""
+        with self._cond:
+            self._sock, self._deadline = None, None
+            return self._fired
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                deadline = self._deadline
+                if deadline is None:
+                    self._idle = True
+                    self._cond.wait()
+                    self._idle = False
+                    continue
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                self._fired, self._deadline = True, None
+                if self._sock is not None:
+                    try:
+                        # socket.socket's own shutdown, under any TLS layer: the blocked read returns at once.
+                        socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+
 class Http(Implementation):
     def __init__(self, url: str, options: TransportOptions | None = None) -> None:
         self.url = url
@@ -49,8 +124,10 @@ class Http(Implementation):
             raise TransportError(
                 f"--url {url!r}: expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/{{kind}}"
             )
-        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
+        self._scheme, self._host = parts.scheme, parts.hostname
+        self._port = parts.port or (443 if parts.scheme == "https" else 80)
         self._conn: http.client.HTTPConnection | None = None
+        self._watchdog = Watchdog(f"vmjob-http-watchdog {self._host}:{self._port}")
         for name, _ in self.options.headers:
             if not name or any(c in name for c in " :\r\n"):
                 raise TransportError(f"--header {name!r}: expected 'Name: value'")
@@ -85,30 +162,50 @@ class Http(Implementation):
         path = urllib.parse.urlsplit(url)
         target = (path.path or "/") + (f"?{path.query}" if path.query else "")
         headers = {"Content-Type": "application/json", **dict(self.options.headers)}
+        timeout = self.options.timeout
+        deadline = time.monotonic() + timeout
+        timed_out = Reply("timeout", message=f"no complete response from {url} within {timeout:g} s "
+                          "(the whole request: connect, send, headers, body)")  # fmt: skip
         for attempt in (1, 2):
             conn = self._connection()
+            fired = False
             try:
-                conn.request("POST", target, body=body, headers=headers)
-                resp = conn.getresponse()
-                payload = resp.read(MAX_BODY + 1)
+                if conn.sock is None:
+                    conn.timeout = max(deadline - time.monotonic(), 0.001)
+                    conn.connect()
+                assert conn.sock is not None
+                self._watchdog.arm(conn.sock, deadline)
+                try:
+                    conn.request("POST", target, body=body, headers=headers)
+                    resp = conn.getresponse()
+                    payload = resp.read(MAX_BODY + 1)
+                finally:
+                    fired = self._watchdog.disarm()
+                if fired:  # a body read to the end of a shut-down socket looks complete: it is not
+                    self._drop()
+                    return timed_out
                 if len(payload) > MAX_BODY:
                     self._drop()  # the rest is unread: the connection cannot be reused
                     payload = payload[:MAX_BODY]
                 break
             except TimeoutError:
                 self._drop()
-                return Reply("timeout", message=f"no response from {url} within {self.options.timeout:g} s")
+                return timed_out
             except ConnectionRefusedError:
                 self._drop()
-                return Reply("errored", message=f"connection refused by {self._host}:{self._port or 80} ({url}): "
+                return Reply("errored", message=f"connection refused by {self._host}:{self._port} ({url}): "
                              "is the service running and listening there?")  # fmt: skip
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as err:
-                # A kept-alive connection the server closed in between: retry once on a fresh one.
                 self._drop()
-                if attempt == 2:
+                if fired:
+                    return timed_out
+                # A kept-alive connection the server closed in between: retry once on a fresh one.
+                if attempt == 2 or time.monotonic() >= deadline:
                     return Reply("errored", message=f"{url}: the connection was closed without a response ({err})")
             except (OSError, http.client.HTTPException) as err:
                 self._drop()
+                if fired:
+                    return timed_out
                 return Reply("errored", message=f"{url}: {type(err).__name__}: {err}")
         if resp.getheader("Connection", "").lower() == "close":
             self._drop()
@@ -128,3 +225,4 @@ class Http(Implementation):
 
     def close(self) -> None:
         self._drop()
+        self._watchdog.close()

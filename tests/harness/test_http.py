@@ -51,3 +51,43 @@ def test_wrap_splices_the_exact_bytes_and_skips_what_is_not_json(url: str) -> No
     assert SEEN[-1] == ("/api/v1/jobs", b'{"job":' + doc + b"}")
     skipped = impl.validate("job", b"\xef\xbb\xbf{}")
     assert skipped.status == "skipped" and "byte-order mark" in skipped.message
+
+
+# --- Misbehaving services: every wait is bounded, every body is evidence, a dead service stops the run -------
+
+
+def _threads() -> set[str]:
+    return {t.name for t in threading.enumerate()}
+
+
+def test_a_trickling_response_is_a_timeout_of_the_whole_request() -> None:
+    from .fakes import http_trickle
+
+    before = _threads()
+    with http_trickle.server() as fake:
+        impl = Http(fake.url + "/{kind}", TransportOptions(timeout=0.5))
+        impl.start()
+        try:
+            # Each byte comes 0.1 s after the last, well within a 0.5 s read; the whole answer takes 8 s.
+            reply = impl.validate("job", b"{}")
+        finally:
+            impl.close()
+    assert reply.status == "timeout"
+    assert reply.message == (
+        f"no complete response from {fake.url}/job within 0.5 s (the whole request: connect, send, headers, body)"
+    )
+    assert _threads() <= before  # the transport's watchdog ended with close()
+
+
+def test_a_service_that_never_answers_is_a_timeout_and_the_next_request_reconnects() -> None:
+    from .fakes import http_silent
+
+    with http_silent.server() as fake:
+        impl = Http(fake.url + "/{kind}", TransportOptions(timeout=0.5))
+        impl.start()
+        try:
+            first, second = impl.validate("job", b"{}"), impl.validate("worker", b"{}")
+        finally:
+            impl.close()
+    assert (first.status, second.status) == ("timeout", "timeout")
+    assert second.message.startswith(f"no complete response from {fake.url}/worker within 0.5 s (the whole request")
