@@ -12,6 +12,9 @@ What a service can do wrong is bounded:
   is bounded by its own socket timeout; after it, one watchdog thread per transport shuts the socket down
   when the request's deadline passes. Arming it costs a lock and two stores per request; the thread wakes
   about once per ``--timeout`` while requests flow, not once per request.
+* The body is read up to :data:`MAX_BODY` and parsed with :func:`conformance.safejson.loads` (bounded depth
+  and size): a body nested 100,000 deep is evidence of a fault in the reply's message, never a
+  RecursionError in the harness. The verdict comes from the status either way.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ import urllib.parse
 from typing import Any
 
 from ..model import ImplInfo, Reply
+from ..safejson import JSONBoundError, loads
 from .base import Implementation, TransportError, TransportOptions
 from .oneshot import VALIDATE_CLASSES
 from .persistent import excerpt
 
 #: How much of a response body is read (evidence and warnings come from it; the verdict from the status).
 MAX_BODY = 1024 * 1024
+#: How deep a response body may nest (a reply is two or three levels deep; an issue may carry a little more).
+MAX_DEPTH = 32
 
 
 def wrappable(data: bytes) -> str | None:
@@ -166,6 +172,7 @@ class Http(Implementation):
         deadline = time.monotonic() + timeout
         timed_out = Reply("timeout", message=f"no complete response from {url} within {timeout:g} s "
                           "(the whole request: connect, send, headers, body)")  # fmt: skip
+        truncated = False
         for attempt in (1, 2):
             conn = self._connection()
             fired = False
@@ -186,7 +193,7 @@ class Http(Implementation):
                     return timed_out
                 if len(payload) > MAX_BODY:
                     self._drop()  # the rest is unread: the connection cannot be reused
-                    payload = payload[:MAX_BODY]
+                    payload, truncated = payload[:MAX_BODY], True
                 break
             except TimeoutError:
                 self._drop()
@@ -210,16 +217,22 @@ class Http(Implementation):
         if resp.getheader("Connection", "").lower() == "close":
             self._drop()
         status = resp.status
-        try:
-            answer = json.loads(payload) if payload else None
-        except ValueError:
-            answer = None
+        note = ""
+        answer: Any = None
+        if payload:
+            try:
+                answer = loads(payload, max_depth=MAX_DEPTH, max_bytes=MAX_BODY)
+            except JSONBoundError as err:
+                # A body that claims to be JSON and cannot be used is evidence of a fault; plain text is not.
+                if resp.getheader("Content-Type", "").startswith("application/json") or payload[:1] in (b"{", b"["):
+                    why = f"over {MAX_BODY:,} bytes (read no further)" if truncated else str(err)
+                    note = f"the response body is not usable as evidence: {why}; body: {excerpt(payload)}"
         answer = answer if isinstance(answer, dict) else {}
         errors, warnings = _issues(answer.get("errors")), _issues(answer.get("warnings"))
         if 200 <= status < 300:
-            return Reply("ok", valid=True, errors=errors, warnings=warnings)
+            return Reply("ok", valid=True, errors=errors, warnings=warnings, message=note)
         if status in (400, 422):
-            return Reply("ok", valid=False, errors=errors, warnings=warnings)
+            return Reply("ok", valid=False, errors=errors, warnings=warnings, message=note)
         return Reply("errored", message=f"HTTP {status} {resp.reason}: expected 2xx (valid) or 400/422 (invalid); "
                      f"body: {excerpt(payload)}")  # fmt: skip
 

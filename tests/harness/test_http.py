@@ -91,3 +91,19 @@ def test_a_service_that_never_answers_is_a_timeout_and_the_next_request_reconnec
             impl.close()
     assert (first.status, second.status) == ("timeout", "timeout")
     assert second.message.startswith(f"no complete response from {fake.url}/worker within 0.5 s (the whole request")
+
+
+def test_a_body_nested_100000_deep_is_evidence_not_a_recursion_error() -> None:
+    from .fakes import http_deep
+
+    with http_deep.server() as fake:
+        impl = Http(fake.url + "/{kind}", TransportOptions(timeout=5))
+        impl.start()
+        try:
+            reply = impl.validate("job", b"{}")
+        finally:
+            impl.close()
+    # The verdict is the status's (422: invalid); the body is unusable, and the reply says why.
+    assert (reply.status, reply.valid, reply.errors) == ("ok", False, ())
+    assert reply.message.startswith("the response body is not usable as evidence: nested more than")
+    assert "[[[[" in reply.message and len(reply.message) < 1000
