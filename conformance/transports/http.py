@@ -15,6 +15,9 @@ What a service can do wrong is bounded:
 * The body is read up to :data:`MAX_BODY` and parsed with :func:`conformance.safejson.loads` (bounded depth
   and size): a body nested 100,000 deep is evidence of a fault in the reply's message, never a
   RecursionError in the harness. The verdict comes from the status either way.
+* ``start()`` makes one TCP connection to the service, within the start timeout: a service that refuses
+  connections (or cannot be reached) stops the run before it starts with :class:`CannotStart`, instead of
+  thousands of "connection refused" cases.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 from ..model import ImplInfo, Reply
 from ..safejson import JSONBoundError, loads
-from .base import Implementation, TransportError, TransportOptions
+from .base import CannotStart, Implementation, TransportError, TransportOptions
 from .oneshot import VALIDATE_CLASSES
 from .persistent import excerpt
 
@@ -139,11 +142,29 @@ class Http(Implementation):
                 raise TransportError(f"--header {name!r}: expected 'Name: value'")
 
     def start(self) -> ImplInfo:
+        self._probe()
         kinds = ("job", "result", "progress", "worker") if "{kind}" in self.url else ("job",)
         self.info = ImplInfo(
             name=self.url, version="unknown", language="unknown", kinds=kinds, classes=VALIDATE_CLASSES
         )
         return self.info
+
+    def _probe(self) -> None:
+        """One TCP connection to the service, so that a run against nothing does not start."""
+        wait = self.options.start_timeout or max(self.options.timeout, 10.0)
+        why = None
+        try:
+            socket.create_connection((self._host, self._port), timeout=wait).close()
+        except ConnectionRefusedError:
+            why = "connection refused"
+        except TimeoutError:
+            why = f"no connection within {wait:g} s"
+        except socket.gaierror as err:
+            why = f"cannot resolve {self._host!r} ({err.strerror or err})"
+        except OSError as err:
+            why = err.strerror or str(err)
+        if why is not None:
+            raise CannotStart(f"cannot reach {self.url}: {why} — is the service running and listening there?")
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:

@@ -107,3 +107,63 @@ def test_a_body_nested_100000_deep_is_evidence_not_a_recursion_error() -> None:
     assert (reply.status, reply.valid, reply.errors) == ("ok", False, ())
     assert reply.message.startswith("the response body is not usable as evidence: nested more than")
     assert "[[[[" in reply.message and len(reply.message) < 1000
+
+
+def _refused_port() -> tuple[Any, int]:
+    """A loopback port that refuses connections (bound, never listening) for as long as the socket lives."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    return s, s.getsockname()[1]
+
+
+def test_start_fails_on_a_service_that_refuses_connections() -> None:
+    from conformance.transports import CannotStart
+
+    sock, port = _refused_port()
+    with sock:
+        impl = Http(f"http://127.0.0.1:{port}/{{kind}}", TransportOptions(timeout=0.5))
+        with pytest.raises(CannotStart) as err:
+            impl.start()
+    assert str(err.value) == (
+        f"cannot reach http://127.0.0.1:{port}/{{kind}}: connection refused — is the service running and listening "
+        "there?"
+    )
+
+
+def test_certify_against_a_dead_service_exits_2_with_one_line(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    sock, port = _refused_port()
+    with sock:
+        proc = subprocess.run(
+            [sys.executable, "-m", "conformance", "certify", "--url", f"http://127.0.0.1:{port}/{{kind}}", "--fuzz",
+             "0", "--timeout", "0.5"],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr == (
+        f"vmjob certify: error: cannot reach http://127.0.0.1:{port}/{{kind}}: connection refused — is the service "
+        "running and listening there?\n"
+    )
+    assert not list(tmp_path.rglob("*.jsonl"))  # nothing was run
+
+
+def test_a_service_gone_after_start_is_errored_per_request() -> None:
+    from .fakes.http_raw import RawServer
+
+    fake = RawServer(lambda conn, stop: None)
+    impl = Http(fake.url + "/{kind}", TransportOptions(timeout=0.5))
+    try:
+        impl.start()  # it listens: the run starts
+        fake.close()  # and then it is gone: each request says so, and the run goes on
+        reply = impl.validate("job", b"{}")
+    finally:
+        impl.close()
+        fake.close()
+    assert reply.status == "errored"
+    assert reply.message == (
+        f"connection refused by 127.0.0.1:{fake.port} ({fake.url}/job): is the service running and listening there?"
+    )
