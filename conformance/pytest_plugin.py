@@ -3,7 +3,9 @@
 So a project runs the suite inside its own CI and sees which rules it breaks, test by test: a pass is
 passed, a fail is failed with expected vs got, a case outside the claim is skipped, and a fault (timeout,
 crash, protocol error, not run) is failed with its evidence. A failure of a rule that does not count at
-``--vmjob-level`` is an xfail, so it is seen without breaking the build.
+``--vmjob-level`` is an xfail, so it is seen without breaking the build. An implementation that cannot start
+(a command that exits, a service that refuses connections) is one usage error (exit status 4) before any case
+runs, not a failure per case.
 
 Inactive without a ``--vmjob-*`` target option: the module imports nothing beyond pytest until then, so it
 costs every other pytest run in the environment nothing.
@@ -68,20 +70,28 @@ class VmjobSession:
         self._broken: str | None = None
 
     def implementation(self) -> Implementation:
-        from .transports import TransportError, TransportOptions, open_implementation
+        from .transports import TransportError
 
         if self._broken:
             raise VmjobFailure(self._broken)
         if self._impl is None:
-            options = TransportOptions(timeout=self.config.getoption("--vmjob-timeout"))
             try:
-                impl = open_implementation(self.transport, self.target, options)
-                impl.start()
+                self._impl = self._start()
             except TransportError as err:
-                self._broken = f"cannot certify --vmjob-{self.transport} {self.target!r}: {err}"
+                self._broken = self._cannot(err)
                 raise VmjobFailure(self._broken) from err
-            self._impl = impl
         return self._impl
+
+    def _start(self) -> Implementation:
+        from .transports import TransportOptions, open_implementation
+
+        options = TransportOptions(timeout=self.config.getoption("--vmjob-timeout"))
+        impl = open_implementation(self.transport, self.target, options)
+        impl.start()
+        return impl
+
+    def _cannot(self, err: Exception) -> str:
+        return f"cannot certify --vmjob-{self.transport} {self.target!r}: {err}"
 
     def gone(self, message: str) -> None:
         self._broken = f"not run: {message}"
@@ -89,6 +99,20 @@ class VmjobSession:
     @pytest.hookimpl(tryfirst=True)  # before -k / -m deselect, so they apply to the cases too
     def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
         items.extend(VmjobCorpus.from_parent(session, name="vmjob").collect())
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the implementation once the cases to run are known, so that one that cannot start (a
+        command that exits, a service that refuses connections) is one usage error, not a failure per case."""
+        from .transports import TransportError
+
+        if self._impl is not None or self.config.getoption("collectonly"):
+            return
+        if not any(isinstance(item, VmjobItem) for item in session.items):
+            return
+        try:
+            self._impl = self._start()
+        except TransportError as err:
+            raise pytest.UsageError(self._cannot(err)) from err
 
     def pytest_sessionfinish(self) -> None:
         if self._impl is not None:

@@ -68,11 +68,29 @@ def test_faults_fail_with_evidence_and_claims_skip(pytester: pytest.Pytester, co
     one_shot.stdout.fnmatch_lines(["*outside the claim: the implementation does not claim class 'capabilities'*"])
 
 
-def test_cannot_start_fails_every_item_with_the_reason(pytester: pytest.Pytester, corpus: Path) -> None:
-    result = run(pytester, "--vmjob-cmd", fake("crash-at-start"), "--vmjob-corpus", str(corpus),
-                                "--vmjob-kind", "progress")  # fmt: skip
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*cannot start*exited with status 3 before answering 'start'*"])
+def test_cannot_start_is_one_usage_error_not_a_failure_per_case(pytester: pytest.Pytester, corpus: Path) -> None:
+    result = run(pytester, "--vmjob-cmd", fake("crash-at-start"), "--vmjob-corpus", str(corpus))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_outcomes()  # no case ran: no failure per case
+    errors = [line for line in result.stderr.lines if "cannot start" in line]
+    assert len(errors) == 1 and "exited with status 3 before answering 'start'" in errors[0]
+    assert errors[0].startswith("ERROR: cannot certify --vmjob-cmd ")
+
+
+def test_a_dead_service_is_reported_once(pytester: pytest.Pytester, corpus: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port that refuses connections: bound, never listening
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/{{kind}}"
+        result = run(pytester, "--vmjob-url", url, "--vmjob-corpus", str(corpus), "--vmjob-timeout", "0.5")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_outcomes()
+    assert result.stdout.str().count("refused") + result.stderr.str().count("refused") == 1
+    assert result.stderr.lines[0] == (
+        f"ERROR: cannot certify --vmjob-url {url!r}: cannot reach {url}: connection refused — is the service "
+        "running and listening there?"
+    )
 
 
 def test_the_plugin_costs_an_ordinary_run_no_import_of_the_suite() -> None:
