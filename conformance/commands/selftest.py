@@ -2,7 +2,10 @@
 
 Every mutant and every equivalent variant of ``conformance.zoo`` is certified through the real persistent
 transport (``python -m conformance.zoo NAME``); the score says how many mutants the corpus catches, how
-many the fuzzer catches alone (corpus switched off) and how many equivalents raise a false alarm.
+many the fuzzer catches alone (corpus switched off) and how many equivalents raise a false alarm. Then the
+hostile members (:mod:`conformance.zoo.hostile`: crash, hang, decline or answer garbage on generated
+documents while answering the corpus exactly) are certified with a small fuzz campaign: every one of them
+must be refused certification.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 from ..cli import UsageError
 from ..corpus import CorpusError, default_root, load_corpus
 from ..zoo import VARIANTS, Variant
+from ..zoo.hostile import HOSTILE, HOSTILE_FUZZ, Hostile
+from ..zoo.hostile import certify as certify_hostile
 from ..zoo.score import DEFAULT_FUZZ_BUDGET, DEFAULT_SEED, Score, score_member, totals
 
 _NAME_WIDTH = 32
@@ -53,6 +58,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="members scored at once (default: 2)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default: 10)")
+    p.add_argument(
+        "--no-hostile",
+        action="store_true",
+        help=f"skip certifying the hostile members (each gets {HOSTILE_FUZZ:,} generated documents, also with "
+        "--corpus-only: they answer the corpus exactly, so only generated documents can expose them)",
+    )
     p.set_defaults(func=run)
 
 
@@ -166,10 +177,14 @@ def run(args: argparse.Namespace) -> int:
             print(_row(s, budget), flush=True)
             scores.append(s)
     total = totals(scores, fuzz_ran=budget > 0)
+    hostile = [] if args.no_hostile or args.only else _hostile(corpus, args.seed, args.jobs)
     print()
     for note in _survivor_notes(scores, budget > 0):
         print(note)
     print(total.line())
+    refused = sum(1 for h in hostile if not h["conformant"])
+    if hostile:
+        print(f"hostile implementations: {refused}/{len(hostile)} refused certification")
     if args.json:
         body = {
             "fuzz_budget": budget,
@@ -177,10 +192,29 @@ def run(args: argparse.Namespace) -> int:
             "transport": transport,
             "members": [{**VARIANTS[s.name].to_json(), **s.to_json()} for s in scores],
             "totals": total.to_json(),
+            "hostile": hostile,
         }
         try:
             Path(args.json).write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as err:
             raise UsageError(f"cannot write --json {args.json!r}: {err.strerror or err}") from err
     sys.stdout.flush()
-    return 0 if total.met else 1
+    return 0 if total.met and refused == len(hostile) else 1
+
+
+def _hostile(corpus: Path, seed: int, jobs: int) -> list[dict[str, Any]]:
+    """Certify every hostile member; one line each, as it is known."""
+    print("\n" + f"{'HOSTILE':<{_NAME_WIDTH}}{'level':<{_LEVEL_WIDTH}}certification")
+
+    def one(member: Hostile) -> dict[str, Any]:
+        summary = certify_hostile(member, corpus, seed)
+        why = "; ".join(summary["incomplete"]) or f"{summary['blocking']} blocking"
+        return {"name": member.name, "level": member.level, "conformant": summary["conformant"], "why": why}
+
+    out = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for h in pool.map(one, HOSTILE.values()):
+            verdict = "CERTIFIED (a hole in the suite)" if h["conformant"] else "refused"
+            print(f"{h['name']:<{_NAME_WIDTH}}{h['level']:<{_LEVEL_WIDTH}}{verdict}: {h['why'][:160]}", flush=True)
+            out.append(h)
+    return out

@@ -1,6 +1,7 @@
 """``python -m conformance.zoo NAME``: serve one zoo member over the persistent adapter protocol.
 
-``--list`` prints the members, one a line: name, mutant or equivalent, level, rules broken, description.
+``--list`` prints the members, one a line: name, mutant, equivalent or hostile, level, rules broken,
+description. Hostile members (:mod:`.hostile`) try to earn a certificate without the work.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 
 from ..adapter_server import serve
 from . import VARIANTS
+from .hostile import HOSTILE
+from .hostile import serve as serve_hostile
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,9 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             what = "equivalent" if v.equivalent else "mutant"
             rules = ",".join(v.breaks) or "-"
             print(f"{v.name}\t{what}\t{v.level}\t{rules}\t{v.description}")
+        for h in HOSTILE.values():
+            print(f"{h.name}\thostile\t{h.level}\t-\t{h.description}")
         return 0
     if not args.name:
         parser.error("give a zoo member's NAME, or --list")
+    if args.name in HOSTILE:
+        return serve_hostile(HOSTILE[args.name])
     variant = VARIANTS.get(args.name)
     if variant is None:
         print(
