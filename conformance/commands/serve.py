@@ -2,8 +2,20 @@
 
 ``POST /{kind}`` (and ``POST /api/v1/jobs``, the upstream worker's endpoint, for jobs) answers 200
 ``{"valid": true, "warnings": [...]}`` or 422 ``{"valid": false, "errors": [...], "warnings": [...]}``.
-Anything else is answered cleanly: 404 for an unknown path, 405 for another method (JSON bodies), 413 for a
-body over the cap (waitress refuses it from its Content-Length before reading it; the app checks again).
+
+**Every other status has a JSON body of one shape**, ``{"error": {"code": CODE, "message": TEXT}}``, the ones
+waitress produces itself included (its own plain-text error pages are replaced):
+
+=====  ===========================  ==============================================================
+400    ``bad_request``              a malformed request line, header or Content-Length
+404    ``not_found``                a path that is not an endpoint
+405    ``method_not_allowed``       another method than POST (with ``Allow: POST``)
+413    ``content_too_large``        a body over 16 MiB (refused from Content-Length before it is read)
+431    ``header_fields_too_large``  headers over 256 KiB
+500    ``internal_error``           an exception while handling the request (logged on stderr)
+501    ``not_implemented``          a Transfer-Encoding waitress does not support
+=====  ===========================  ==============================================================
+
 """
 
 from __future__ import annotations
@@ -11,8 +23,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from reference import KINDS
 
@@ -21,50 +40,166 @@ from ..reference_impl import validate_reply
 
 #: The largest body accepted (the protocol's documents are small; the corpus's largest is well below).
 MAX_BODY = 16 * 1024 * 1024
+
 ROUTES = {f"/{k}": k for k in KINDS} | {"/api/v1/jobs": "job"}
+#: Status -> (reason phrase, error code) for every error status this service answers.
+ERRORS = {
+    400: ("Bad Request", "bad_request"),
+    404: ("Not Found", "not_found"),
+    405: ("Method Not Allowed", "method_not_allowed"),
+    413: ("Content Too Large", "content_too_large"),
+    431: ("Request Header Fields Too Large", "header_fields_too_large"),
+    500: ("Internal Server Error", "internal_error"),
+    501: ("Not Implemented", "not_implemented"),
+}
 
 StartResponse = Callable[..., Any]
 
 
-def _respond(start_response: StartResponse, status: str, body: dict[str, Any], *extra: tuple[str, str]) -> list[bytes]:
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _json(body: dict[str, Any]) -> bytes:
+    # backslashreplace: a lone surrogate (from a document that is not UTF-8) becomes its JSON escape.
+    return json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
+def error_body(status: int, message: str) -> bytes:
+    """The JSON body of an error status: ``{"error": {"code": ..., "message": ...}}``."""
+    return _json({"error": {"code": ERRORS.get(status, ("", "error"))[1], "message": _clip(message, 300)}})
+
+
+def _respond(start_response: StartResponse, status: str, data: bytes, *extra: tuple[str, str]) -> list[bytes]:
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *extra])
     return [data]
 
 
-def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """The WSGI application: the reference's verdict on the request body."""
+def _error(start_response: StartResponse, status: int, message: str, *extra: tuple[str, str]) -> list[bytes]:
+    return _respond(start_response, f"{status} {ERRORS[status][0]}", error_body(status, message), *extra)
+
+
+def _app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     path = environ.get("PATH_INFO") or "/"
     kind = ROUTES.get(path.rstrip("/") or "/")
     if kind is None:
-        return _respond(start_response, "404 Not Found", {"error": f"no endpoint at {path}; POST to "
-                        + ", ".join(sorted(ROUTES))})  # fmt: skip
+        return _error(start_response, 404, f"no endpoint at {_clip(path, 100)}; POST to " + ", ".join(sorted(ROUTES)))
     if environ.get("REQUEST_METHOD") != "POST":
-        return _respond(start_response, "405 Method Not Allowed", {"error": f"{path} takes POST"}, ("Allow", "POST"))
+        return _error(start_response, 405, f"{path} takes POST", ("Allow", "POST"))
     raw_length = environ.get("CONTENT_LENGTH") or ""
     try:
         length = int(raw_length) if raw_length else None
     except ValueError:
-        return _respond(start_response, "400 Bad Request", {"error": f"Content-Length {raw_length!r} is not a number"})
+        return _error(start_response, 400, f"Content-Length {_clip(raw_length, 40)!r} is not a number")
     if length is not None and length > MAX_BODY:
-        return _respond(
-            start_response, "413 Content Too Large", {"error": f"body of {length:,} bytes; max {MAX_BODY:,}"}
-        )
+        return _error(start_response, 413, f"body of {length:,} bytes; max {MAX_BODY:,}")
     body = environ["wsgi.input"].read(length if length is not None else MAX_BODY + 1)
     if len(body) > MAX_BODY:
-        return _respond(start_response, "413 Content Too Large", {"error": f"body over {MAX_BODY:,} bytes"})
+        return _error(start_response, 413, f"body over {MAX_BODY:,} bytes")
     reply = validate_reply(kind, body)
     if reply["valid"]:
-        return _respond(start_response, "200 OK", {"valid": True, "warnings": reply["warnings"]})
-    return _respond(start_response, "422 Unprocessable Entity", reply)
+        return _respond(start_response, "200 OK", _json({"valid": True, "warnings": reply["warnings"]}))
+    return _respond(start_response, "422 Unprocessable Entity", _json(reply))
 
 
-def create_server(host: str = "127.0.0.1", port: int = 0) -> Any:
-    """A waitress server for :func:`app` (not yet running); ``.effective_port`` is the port it listens on."""
-    import waitress
+def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """The WSGI application: the reference's verdict on the request body; any exception is a JSON 500."""
+    try:
+        return _app(environ, start_response)
+    except Exception:
+        environ["wsgi.errors"].write(f"vmjob serve: error handling {environ.get('PATH_INFO')!r}:\n"
+                                     + traceback.format_exc())  # fmt: skip
+        message = "the server failed to handle this request (the error is logged on its stderr)"
+        data = error_body(500, message)
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        start_response("500 Internal Server Error", headers, sys.exc_info())
+        return [data]
 
-    return waitress.create_server(
-        app, host=host, port=port, max_request_body_size=MAX_BODY, threads=2, ident="vmjob-reference"
+
+# --- waitress, bounded --------------------------------------------------------------------------------------
+
+
+class _ErrorTask(ErrorTask):
+    """waitress's own error replies (bad request, too large, an exception escaping the app) in our JSON."""
+
+    def execute(self) -> None:
+        err = self.request.error
+        reason = ERRORS.get(err.code, (err.reason, ""))[0]
+        body = error_body(err.code, f"{reason}: {err.body}")
+        self.status = f"{err.code} {reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _ErrorTask
+
+
+class Server(TcpWSGIServer):  # type: ignore[misc]
+    """waitress's TCP server with our error replies, and a :meth:`close` that stops it."""
+
+    channel_class = _Channel
+
+    _loop: threading.Thread | None = None
+    _stopped = False
+
+    def run(self) -> None:
+        """Serve until :meth:`close` (from another thread), or until an exception such as KeyboardInterrupt,
+        which is raised, not swallowed as waitress's own ``run`` does, so the command exits as interrupted."""
+        self._loop = threading.current_thread()
+        self.asyncore.loop(timeout=self.adj.asyncore_loop_timeout, map=self._map, use_poll=self.adj.asyncore_use_poll)
+
+    def close(self) -> None:
+        """Stop serving: every connection and the listening socket closed (on the event loop, which then
+        ends), the worker threads joined."""
+        if self._stopped:
+            return
+        self._stopped = True
+        loop = self._loop
+        if loop is not None and loop.is_alive() and loop is not threading.current_thread():
+            done = threading.Event()
+
+            def stop() -> None:
+                self._close_all()
+                done.set()
+
+            self.trigger.pull_trigger(stop)  # run on the event loop, which owns the channels
+            done.wait(5)
+            self.task_dispatcher.shutdown(timeout=5)
+            loop.join(5)
+        else:
+            self._close_all()
+            self.task_dispatcher.shutdown(timeout=5)
+
+    def _close_all(self) -> None:
+        for channel in list(self.active_channels.values()):
+            channel.handle_close()
+        TcpWSGIServer.close(self)
+
+
+def create_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Server:
+    """A server for :func:`app` (not yet running: call ``.run()``); ``.effective_port`` is its port and
+    ``.close()`` stops it from any thread."""
+    adj = Adjustments(
+        host=host,
+        port=port,
+        max_request_body_size=MAX_BODY,
+        threads=2,
+        ident="vmjob-reference",
+    )
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(adj.threads)
+    return Server(
+        app,
+        map={},
+        dispatcher=dispatcher,
+        adj=adj,
+        sockinfo=adj.listen[0],
     )
 
 
@@ -85,13 +220,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port={args.port} is not a port number (0..65535)")
     try:
         server = create_server(args.host, args.port)
-    except OSError as err:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from err
+    except (OSError, ValueError) as err:
+        message = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {message}") from err
     print(f"vmjob serve: listening on http://{args.host}:{server.effective_port}", flush=True)
     try:
-        server.run()
-    except KeyboardInterrupt:
-        print("vmjob serve: stopped", file=sys.stderr)
+        server.run()  # until interrupted (SIGINT, SIGTERM): the command line reports it and exits
     finally:
         server.close()
     return 0

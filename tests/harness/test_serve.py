@@ -1,23 +1,55 @@
-"""``vmjob serve``: the reference over HTTP, and every bad request answered cleanly."""
+"""``vmjob serve``: the reference over HTTP, and every bad request answered cleanly, in one JSON shape."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import socket
+import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
+from conformance.commands import serve
 from tests.harness.corpus_builder import JOB
 
 
 def request(base: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Any:
     u = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    conn = http.client.HTTPConnection(u.hostname or "", u.port, timeout=10)
     conn.request(method, path, body=body, headers=headers or {})
     resp = conn.getresponse()
     data = resp.read()
     conn.close()
     return resp.status, json.loads(data) if resp.getheader("Content-Type") == "application/json" else data, resp
+
+
+@contextmanager
+def serving(**options: Any) -> Iterator[tuple[str, int]]:
+    """``vmjob serve``'s server on a free loopback port, in a thread, stopped (and its threads joined) after."""
+    server = serve.create_server("127.0.0.1", 0, **options)
+    thread = threading.Thread(target=server.run, name="serve-under-test", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", server.effective_port
+    finally:
+        server.close()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def raw(port: int, data: bytes) -> tuple[int, dict[str, Any], bytes]:
+    """Send ``data`` as is; the status, the JSON body and the headers of the reply (read until close)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    head, _, body = out.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body), head
 
 
 def test_valid_job_is_200_with_warnings(http_reference: str) -> None:
@@ -36,14 +68,53 @@ def test_invalid_job_is_422_with_errors_on_both_endpoints(http_reference: str) -
 
 def test_unknown_path_is_404_and_wrong_method_405(http_reference: str) -> None:
     status, body, _ = request(http_reference, "POST", "/jobs")
-    assert status == 404 and "/api/v1/jobs" in body["error"]
+    assert status == 404 and body["error"]["code"] == "not_found" and "/api/v1/jobs" in body["error"]["message"]
     status, body, resp = request(http_reference, "GET", "/job")
     assert status == 405 and resp.getheader("Allow") == "POST"
+    assert body == {"error": {"code": "method_not_allowed", "message": "/job takes POST"}}
 
 
 def test_body_over_the_cap_is_413_without_reading_it(http_reference: str) -> None:
-    from conformance.commands.serve import MAX_BODY
-
-    status, body, _ = request(http_reference, "POST", "/job", b"{}", {"Content-Length": str(MAX_BODY + 1)})
+    status, body, _ = request(http_reference, "POST", "/job", b"{}", {"Content-Length": str(serve.MAX_BODY + 1)})
     # waitress refuses it from the Content-Length alone, before the app (and before the body arrives).
-    assert status == 413 and b"Request Entity Too Large" in body
+    assert status == 413
+    assert body == {
+        "error": {"code": "content_too_large", "message": "Content Too Large: exceeds max_body of 16777216"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (b"GARBAGE\r\n\r\n", 400, "bad_request"),
+        (b"POST /job HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400, "bad_request"),
+        (b"POST /job HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "bad_request"),
+        (b"POST /job HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "not_implemented"),
+        (b"POST /nowhere HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}", 404, "not_found"),
+    ],
+)
+def test_every_error_waitress_or_app_has_the_one_json_shape(data: bytes, status: int, code: str) -> None:
+    with serving() as (_, port):
+        got, body, head = raw(port, data)
+    assert (got, body["error"]["code"]) == (status, code)
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"} and body["error"]["message"]
+    assert b"\r\nContent-Type: application/json\r\n" in head
+
+
+def test_an_exception_is_a_json_500_in_the_app_and_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(kind: str, body: bytes) -> Any:
+        raise RuntimeError("the validator broke")
+
+    monkeypatch.setattr(serve, "validate_reply", broken)
+    with serving() as (url, _):
+        status, body, _ = request(url, "POST", "/job", b"{}")
+    assert status == 500 and body["error"]["code"] == "internal_error"
+    assert "the validator broke" not in body["error"]["message"]  # the traceback goes to stderr, not the client
+
+    def escapes(environ: dict[str, Any], start_response: Any) -> Any:
+        raise RuntimeError("past the app's own guard")
+
+    monkeypatch.setattr(serve, "app", escapes)  # what waitress answers when an exception escapes the app
+    with serving() as (url, _):
+        status, body, _ = request(url, "POST", "/job", b"{}")
+    assert status == 500 and body["error"]["code"] == "internal_error"
