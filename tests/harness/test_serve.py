@@ -1,4 +1,4 @@
-"""``vmjob serve``: the reference over HTTP, and every bad request answered cleanly, in one JSON shape."""
+"""``vmjob serve``: the reference over HTTP, every bad request answered cleanly, and no reply huge."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_an_exception_is_a_json_500_in_the_app_and_below_it(monkeypatch: pytest.
     def broken(kind: str, body: bytes) -> Any:
         raise RuntimeError("the validator broke")
 
-    monkeypatch.setattr(serve, "validate_reply", broken)
+    monkeypatch.setattr(serve, "verdict", broken)
     with serving() as (url, _):
         status, body, _ = request(url, "POST", "/job", b"{}")
     assert status == 500 and body["error"]["code"] == "internal_error"
@@ -118,3 +118,26 @@ def test_an_exception_is_a_json_500_in_the_app_and_below_it(monkeypatch: pytest.
     with serving() as (url, _):
         status, body, _ = request(url, "POST", "/job", b"{}")
     assert status == 500 and body["error"]["code"] == "internal_error"
+
+
+def test_a_hostile_1mb_document_gets_a_bounded_422() -> None:
+    # 50,000 members each written twice, under a 500-character member nested twice: every duplicate is an
+    # error whose pointer and message repeat the long path. Unbounded, the reply is over 100 MB.
+    key = "k" * 500
+    members = ",".join(f'"m{i}":1,"m{i}":1' for i in range(50_000))
+    doc = f'{{"{key}":{{"{key}":{{{members}}}}}}}'.encode()
+    assert len(doc) > 1_000_000
+    with serving() as (url, _):
+        u = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPConnection(u.hostname or "", u.port, timeout=60)
+        conn.request("POST", "/job", body=doc)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+    assert resp.status == 422
+    assert len(data) < 10 * len(doc)
+    body = json.loads(data)
+    assert len(body["errors"]) == serve.MAX_ISSUES and body["errors_total"] == 50_000
+    assert body["notice"] == "only the first 100 of 50,000 errors are listed"
+    assert all(len(e["message"]) <= serve.MAX_TEXT + 30 and len(e["pointer"]) <= serve.MAX_TEXT + 30
+               for e in body["errors"])  # fmt: skip
