@@ -10,14 +10,22 @@ waitress produces itself included (its own plain-text error pages are replaced):
 400    ``bad_request``              a malformed request line, header or Content-Length
 404    ``not_found``                a path that is not an endpoint
 405    ``method_not_allowed``       another method than POST (with ``Allow: POST``)
+408    ``request_timeout``          the request did not arrive within the request timeout
 413    ``content_too_large``        a body over 16 MiB (refused from Content-Length before it is read)
 431    ``header_fields_too_large``  headers over 256 KiB
 500    ``internal_error``           an exception while handling the request (logged on stderr)
 501    ``not_implemented``          a Transfer-Encoding waitress does not support
 =====  ===========================  ==============================================================
 
-**Limits**, so that no client can make a reply huge:
+**Limits**, so that no client can lock others out or make a reply huge:
 
+* Connections: up to :data:`CONNECTION_LIMIT` at once (waitress polls them with ``poll()``, so there is no
+  1,024-descriptor ceiling), served by a bounded pool of :data:`THREADS` workers; a connection holds no
+  worker while its request arrives.
+* A request must arrive whole (headers and body) within ``--request-timeout`` (:data:`REQUEST_TIMEOUT`)
+  of its first byte, and a new connection must send a whole request within that time too: otherwise 408
+  and the connection is closed. waitress has only an inactivity timeout, which a client sending a byte a
+  second never reaches. An idle kept-alive connection is closed after :data:`IDLE_TIMEOUT` seconds.
 * Replies list at most :data:`MAX_ISSUES` errors and as many warnings, each message and pointer cut at
   :data:`MAX_TEXT` characters; a cut list comes with ``errors_total`` / ``warnings_total`` (the full
   count) and a ``notice``. A reply is so at most a few hundred KiB whatever the document: a document under
@@ -30,12 +38,14 @@ import argparse
 import json
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
@@ -46,6 +56,13 @@ from ..cli import UsageError
 
 #: The largest body accepted (the protocol's documents are small; the corpus's largest is well below).
 MAX_BODY = 16 * 1024 * 1024
+#: Seconds a request (headers and body) may take to arrive, counted from its first byte.
+REQUEST_TIMEOUT = 10.0
+#: Seconds an idle kept-alive connection is kept open.
+IDLE_TIMEOUT = 30
+#: Connections served at once; and the worker threads that run the validator.
+CONNECTION_LIMIT = 1000
+THREADS = 4
 #: Issues listed per list in a reply, and characters kept of each message and pointer.
 MAX_ISSUES = 100
 MAX_TEXT = 1000
@@ -56,6 +73,7 @@ ERRORS = {
     400: ("Bad Request", "bad_request"),
     404: ("Not Found", "not_found"),
     405: ("Method Not Allowed", "method_not_allowed"),
+    408: ("Request Timeout", "request_timeout"),
     413: ("Content Too Large", "content_too_large"),
     431: ("Request Header Fields Too Large", "header_fields_too_large"),
     500: ("Internal Server Error", "internal_error"),
@@ -151,6 +169,14 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
 # --- waitress, bounded --------------------------------------------------------------------------------------
 
 
+class _Request(HTTPRequestParser):
+    """A request being received, with when its first byte arrived (for the deadline)."""
+
+    def __init__(self, adj: Adjustments) -> None:
+        super().__init__(adj)
+        self.started = time.monotonic()
+
+
 class _ErrorTask(ErrorTask):
     """waitress's own error replies (bad request, too large, an exception escaping the app) in our JSON."""
 
@@ -167,15 +193,71 @@ class _ErrorTask(ErrorTask):
 
 class _Channel(HTTPChannel):
     error_task_class = _ErrorTask
+    parser_class = _Request
+    request: Any = None
+    close_when_flushed: bool = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened = time.monotonic()
+        self.served = False
+
+    def received(self, data: bytes) -> bool:
+        self.served = True
+        return bool(super().received(data))
+
+    def overdue(self, now: float, limit: float) -> bool:
+        """Whether the request arriving (or, on a new connection that sent nothing, the first one) has taken
+        longer than ``limit``; a connection whose request is being answered is busy, never overdue."""
+        if self.requests or self.will_close or self.close_when_flushed:
+            return False
+        request: Any = self.request
+        if request is not None:
+            return bool(now - request.started > limit)
+        return not self.served and now - self.opened > limit
+
+    def time_out(self) -> None:
+        """Answer 408 and close (called on the event loop, with no task running for this channel)."""
+        request: Any = self.request
+        if request is None:  # a new connection that sent nothing
+            request = _Request(self.adj)
+            request.started = self.opened
+        body = error_body(408, "the request did not arrive in time; the connection is closed")
+        head = (f"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                "Connection: close\r\n\r\n").encode("ascii")  # fmt: skip
+        with self.requests_lock:
+            if self.requests or self.will_close or self.close_when_flushed:
+                return  # a request completed meanwhile: it is answered
+            with self.outbuf_lock:
+                self.outbufs[-1].append(head + body)
+                self.current_outbuf_count += len(head) + len(body)
+                self.total_outbufs_len += len(head) + len(body)
+            self.close_when_flushed = True
+            if self.request is not None:
+                self.request.close()
+                self.request = None
 
 
 class Server(TcpWSGIServer):  # type: ignore[misc]
-    """waitress's TCP server with our error replies, and a :meth:`close` that stops it."""
+    """waitress's TCP server with a deadline for receiving each request, and a :meth:`close` that stops it."""
 
     channel_class = _Channel
 
-    _loop: threading.Thread | None = None
-    _stopped = False
+    def __init__(self, application: Any, *, request_timeout: float, **kwargs: Any) -> None:
+        self.request_timeout = request_timeout
+        self._next_check = 0.0
+        self._loop: threading.Thread | None = None
+        self._stopped = False
+        super().__init__(application, **kwargs)
+
+    def readable(self) -> bool:
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._next_check = now + min(0.25, self.request_timeout / 4)
+            for channel in list(self.active_channels.values()):
+                if channel.overdue(now, self.request_timeout):
+                    channel.time_out()
+        return bool(super().readable())
 
     def run(self) -> None:
         """Serve until :meth:`close` (from another thread), or until an exception such as KeyboardInterrupt,
@@ -214,6 +296,10 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
 def create_server(
     host: str = "127.0.0.1",
     port: int = 0,
+    *,
+    request_timeout: float = REQUEST_TIMEOUT,
+    connection_limit: int = CONNECTION_LIMIT,
+    threads: int = THREADS,
 ) -> Server:
     """A server for :func:`app` (not yet running: call ``.run()``); ``.effective_port`` is its port and
     ``.close()`` stops it from any thread."""
@@ -221,7 +307,11 @@ def create_server(
         host=host,
         port=port,
         max_request_body_size=MAX_BODY,
-        threads=2,
+        threads=threads,
+        connection_limit=connection_limit,
+        channel_timeout=IDLE_TIMEOUT,
+        cleanup_interval=5,
+        asyncore_use_poll=True,
         ident="vmjob-reference",
     )
     dispatcher = ThreadedTaskDispatcher()
@@ -232,6 +322,7 @@ def create_server(
         dispatcher=dispatcher,
         adj=adj,
         sockinfo=adj.listen[0],
+        request_timeout=request_timeout,
     )
 
 
@@ -244,14 +335,23 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    p.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds a request may take to arrive, headers and body (default {REQUEST_TIMEOUT:g})",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port={args.port} is not a port number (0..65535)")
+    if not args.request_timeout > 0:
+        raise UsageError(f"--request-timeout={args.request_timeout} must be > 0")
     try:
-        server = create_server(args.host, args.port)
+        server = create_server(args.host, args.port, request_timeout=args.request_timeout)
     except (OSError, ValueError) as err:
         message = err.strerror if isinstance(err, OSError) and err.strerror else err
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {message}") from err

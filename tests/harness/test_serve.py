@@ -1,4 +1,5 @@
-"""``vmjob serve``: the reference over HTTP, every bad request answered cleanly, and no reply huge."""
+"""``vmjob serve``: the reference over HTTP, every bad request answered cleanly, and no client able to lock
+others out or to get a huge reply."""
 
 from __future__ import annotations
 
@@ -141,3 +142,68 @@ def test_a_hostile_1mb_document_gets_a_bounded_422() -> None:
     assert body["notice"] == "only the first 100 of 50,000 errors are listed"
     assert all(len(e["message"]) <= serve.MAX_TEXT + 30 and len(e["pointer"]) <= serve.MAX_TEXT + 30
                for e in body["errors"])  # fmt: skip
+
+
+class Trickle:
+    """Slow clients: connections that each send a request one byte at a time, never finishing it."""
+
+    REQUEST = b"POST /job HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + b" " * 100_000
+
+    def __init__(self, port: int, n: int) -> None:
+        self.socks = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(n)]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="trickle", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        for i in range(len(self.REQUEST)):
+            for s in self.socks:
+                try:
+                    s.send(self.REQUEST[i : i + 1])
+                except OSError:
+                    pass  # the server closed it
+            if self.stop.wait(0.1):
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        for s in self.socks:
+            s.close()
+
+
+def test_150_slow_connections_do_not_lock_out_a_normal_request() -> None:
+    with serving() as (url, port):
+        slow = Trickle(port, 150)
+        try:
+            # Before: waitress's limit of 100 connections was reached and this one was never accepted.
+            status, body, _ = request(url, "POST", "/job", json.dumps(JOB).encode())
+        finally:
+            slow.close()
+    assert status == 200 and body["valid"] is True
+
+
+def test_slow_clients_at_the_connection_limit_are_cut_at_the_request_deadline() -> None:
+    with serving(request_timeout=0.5, connection_limit=5) as (url, port):
+        slow = Trickle(port, 5)
+        try:
+            # Every connection the server has is a slow client; each is answered 408 and closed at its deadline.
+            status, body, _ = request(url, "POST", "/job", json.dumps(JOB).encode())
+            s = slow.socks[0]
+            s.settimeout(10)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        finally:
+            slow.close()
+    assert status == 200 and body["valid"] is True
+    assert reply.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert json.loads(reply.partition(b"\r\n\r\n")[2])["error"]["code"] == "request_timeout"
+
+
+def test_a_connection_that_sends_nothing_is_answered_408_and_closed() -> None:
+    with serving(request_timeout=0.5) as (_, port), socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
