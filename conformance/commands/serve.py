@@ -30,24 +30,34 @@ waitress produces itself included (its own plain-text error pages are replaced):
   :data:`MAX_TEXT` characters; a cut list comes with ``errors_total`` / ``warnings_total`` (the full
   count) and a ``notice``. A reply is so at most a few hundred KiB whatever the document: a document under
   1 MB with 40,000 duplicate members under a 2,000-character member name was answered with 325 MB.
+
+``--access-log FILE`` (``-``: stderr) appends one line per request, waitress's own error replies included::
+
+    2025-01-31T12:00:00.123+00:00 127.0.0.1:50412 POST /job 422 in=1234 out=456 3.2ms
+
+time (UTC), client, method, target as sent, status, bytes received (request line, headers and body) and
+sent (body), and the time from the request's first byte to its reply. Method and target are escaped: any
+byte outside printable ASCII (and the backslash) is written ``\\xNN``, so a line is always one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
-from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 import reference
 from reference import KINDS
@@ -168,16 +178,88 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
 
 # --- waitress, bounded --------------------------------------------------------------------------------------
 
+_UNSAFE = re.compile(r"[^\x21-\x5b\x5d-\x7e]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
+def escape(text: str, limit: int = 2000) -> str:
+    """``text`` on one line: every character outside printable ASCII, and the backslash, as ``\\xNN``."""
+    return _UNSAFE.sub(_escaped, text[:limit]) or "-"
+
+
+class AccessLog:
+    """One line per request, written whole under a lock and flushed; a write that fails turns the log off."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._lock = threading.Lock()
+
+    def write(self, client: Any, request: Any, status: str, sent: int) -> None:
+        now = time.monotonic()
+        started = getattr(request, "started", now)
+        host, port = (client[0], client[1]) if isinstance(client, tuple) and len(client) >= 2 else (client, "")
+        # Not when the request line never arrived, nor for headers too large (waitress then fakes "GET /").
+        parsed = hasattr(request, "first_line") and getattr(request.error, "code", 0) != 431
+        line = " ".join([
+            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            escape(f"{host}:{port}", 100),
+            escape(getattr(request, "command", None) or "", 20) if parsed else "-",
+            escape(getattr(request, "request_uri", None) or "") if parsed else "-",
+            escape(status.split(" ", 1)[0], 3),
+            f"in={request.header_bytes_received + request.body_bytes_received}",
+            f"out={sent}",
+            f"{(now - started) * 1000:.1f}ms",
+        ])  # fmt: skip
+        with self._lock:
+            if self.stream is None:
+                return
+            try:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            except (OSError, ValueError) as err:
+                self.stream = None  # type: ignore[assignment]
+                print(f"vmjob serve: the access log failed ({err}); it is off", file=sys.stderr)
+
 
 class _Request(HTTPRequestParser):
-    """A request being received, with when its first byte arrived (for the deadline)."""
+    """A request being received, with when its first byte arrived (for the deadline and the access log)."""
 
     def __init__(self, adj: Adjustments) -> None:
         super().__init__(adj)
         self.started = time.monotonic()
 
 
-class _ErrorTask(ErrorTask):
+class _Logged:
+    """A task that writes its access-log line once its reply is written (or its client left)."""
+
+    channel: Any
+    request: Any
+    status: str
+    content_bytes_written: int
+
+    def service(self) -> None:
+        try:
+            super().service()  # type: ignore[misc]
+        except ClientDisconnected:
+            self._log("-")
+            raise
+        self._log(self.status)
+
+    def _log(self, status: str) -> None:
+        log = self.channel.server.access_log
+        if log is not None:
+            log.write(self.channel.addr, self.request, status, self.content_bytes_written)
+
+
+class _Task(_Logged, WSGITask):
+    pass
+
+
+class _ErrorTask(_Logged, ErrorTask):
     """waitress's own error replies (bad request, too large, an exception escaping the app) in our JSON."""
 
     def execute(self) -> None:
@@ -192,6 +274,7 @@ class _ErrorTask(ErrorTask):
 
 
 class _Channel(HTTPChannel):
+    task_class = _Task
     error_task_class = _ErrorTask
     parser_class = _Request
     request: Any = None
@@ -236,6 +319,9 @@ class _Channel(HTTPChannel):
             if self.request is not None:
                 self.request.close()
                 self.request = None
+        log = self.server.access_log
+        if log is not None:
+            log.write(self.addr, request, "408", len(body))
 
 
 class Server(TcpWSGIServer):  # type: ignore[misc]
@@ -243,8 +329,10 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
 
     channel_class = _Channel
 
-    def __init__(self, application: Any, *, request_timeout: float, **kwargs: Any) -> None:
+    def __init__(self, application: Any, *, request_timeout: float, access_log: AccessLog | None,
+                 **kwargs: Any) -> None:  # fmt: skip
         self.request_timeout = request_timeout
+        self.access_log = access_log
         self._next_check = 0.0
         self._loop: threading.Thread | None = None
         self._stopped = False
@@ -300,6 +388,7 @@ def create_server(
     request_timeout: float = REQUEST_TIMEOUT,
     connection_limit: int = CONNECTION_LIMIT,
     threads: int = THREADS,
+    access_log: TextIO | None = None,
 ) -> Server:
     """A server for :func:`app` (not yet running: call ``.run()``); ``.effective_port`` is its port and
     ``.close()`` stops it from any thread."""
@@ -323,6 +412,7 @@ def create_server(
         adj=adj,
         sockinfo=adj.listen[0],
         request_timeout=request_timeout,
+        access_log=AccessLog(access_log) if access_log is not None else None,
     )
 
 
@@ -335,6 +425,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    p.add_argument("--access-log", metavar="FILE", help="append a line per request to FILE ('-': stderr)")
     p.add_argument(
         "--request-timeout",
         type=float,
@@ -350,14 +441,26 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port={args.port} is not a port number (0..65535)")
     if not args.request_timeout > 0:
         raise UsageError(f"--request-timeout={args.request_timeout} must be > 0")
+    log: TextIO | None = None
+    if args.access_log == "-":
+        log = sys.stderr
+    elif args.access_log:
+        try:
+            log = open(args.access_log, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - closed below
+        except OSError as err:
+            raise UsageError(f"--access-log {args.access_log!r}: cannot open: {err.strerror or err}") from err
     try:
-        server = create_server(args.host, args.port, request_timeout=args.request_timeout)
-    except (OSError, ValueError) as err:
-        message = err.strerror if isinstance(err, OSError) and err.strerror else err
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {message}") from err
-    print(f"vmjob serve: listening on http://{args.host}:{server.effective_port}", flush=True)
-    try:
-        server.run()  # until interrupted (SIGINT, SIGTERM): the command line reports it and exits
+        try:
+            server = create_server(args.host, args.port, request_timeout=args.request_timeout, access_log=log)
+        except (OSError, ValueError) as err:
+            message = err.strerror if isinstance(err, OSError) and err.strerror else err
+            raise UsageError(f"cannot listen on {args.host}:{args.port}: {message}") from err
+        print(f"vmjob serve: listening on http://{args.host}:{server.effective_port}", flush=True)
+        try:
+            server.run()  # until interrupted (SIGINT, SIGTERM): the command line reports it and exits
+        finally:
+            server.close()
     finally:
-        server.close()
+        if log is not None and log is not sys.stderr:
+            log.close()
     return 0

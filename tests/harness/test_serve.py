@@ -4,12 +4,17 @@ others out or to get a huge reply."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
+import re
 import socket
+import subprocess
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -207,3 +212,41 @@ def test_a_connection_that_sends_nothing_is_answered_408_and_closed() -> None:
         while chunk := s.recv(65536):
             reply += chunk
     assert reply.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+
+
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 127\.0\.0\.1:\d+ (\S+) (\S+) (\d{3}) in=(\d+) out=(\d+) \d+\.\dms$"
+)
+
+
+def test_the_access_log_has_one_safe_line_per_request() -> None:
+    log = io.StringIO()
+    with serving(access_log=log, request_timeout=0.5) as (url, port):
+        request(url, "POST", "/job", json.dumps(JOB).encode())
+        raw(port, b"POST /j\x1bob%0A\\ HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        raw(port, b"GARBAGE\r\n\r\n")
+        raw(port, b"POST /job HTTP/1.1\r\nContent-Length: 10\r\n\r\n{")  # never finished: 408
+    lines = log.getvalue().split("\n")
+    assert lines[-1] == "" and len(lines) == 5, lines
+    fields = [LINE.match(line).groups() for line in lines[:-1]]  # type: ignore[union-attr]
+    body = json.dumps(JOB).encode()
+    assert fields[0][:3] == ("POST", "/job", "200") and int(fields[0][3]) > len(body) and int(fields[0][4]) > 0
+    assert fields[1][:3] == ("POST", "/j\\x1bob%0A\\x5c", "404")
+    assert fields[2][:3] == ("-", "-", "400")
+    assert fields[3][:3] == ("POST", "/job", "408")
+
+
+def test_serve_access_log_option_writes_the_file(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    proc = subprocess.Popen([sys.executable, "-m", "conformance", "serve", "--port", "0", "--access-log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().split()[-1]
+        status, _, _ = request(url, "POST", "/worker", b"{}")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert status == 422
+    (line,) = log.read_text().splitlines()
+    assert LINE.match(line).groups()[:3] == ("POST", "/worker", "422")  # type: ignore[union-attr]
