@@ -189,10 +189,7 @@ class Http(Implementation):
         path = urllib.parse.urlsplit(url)
         target = (path.path or "/") + (f"?{path.query}" if path.query else "")
         headers = {"Content-Type": "application/json", **dict(self.options.headers)}
-        timeout = self.options.timeout
-        deadline = time.monotonic() + timeout
-        timed_out = Reply("timeout", message=f"no complete response from {url} within {timeout:g} s "
-                          "(the whole request: connect, send, headers, body)")  # fmt: skip
+        deadline = time.monotonic() + self.options.timeout
         truncated = False
         for attempt in (1, 2):
             conn = self._connection()
@@ -211,14 +208,14 @@ class Http(Implementation):
                     fired = self._watchdog.disarm()
                 if fired:  # a body read to the end of a shut-down socket looks complete: it is not
                     self._drop()
-                    return timed_out
+                    return self._timed_out(url)
                 if len(payload) > MAX_BODY:
                     self._drop()  # the rest is unread: the connection cannot be reused
                     payload, truncated = payload[:MAX_BODY], True
                 break
             except TimeoutError:
                 self._drop()
-                return timed_out
+                return self._timed_out(url)
             except ConnectionRefusedError:
                 self._drop()
                 return Reply("errored", message=f"connection refused by {self._host}:{self._port} ({url}): "
@@ -226,14 +223,14 @@ class Http(Implementation):
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as err:
                 self._drop()
                 if fired:
-                    return timed_out
+                    return self._timed_out(url)
                 # A kept-alive connection the server closed in between: retry once on a fresh one.
                 if attempt == 2 or time.monotonic() >= deadline:
                     return Reply("errored", message=f"{url}: the connection was closed without a response ({err})")
             except (OSError, http.client.HTTPException) as err:
                 self._drop()
                 if fired:
-                    return timed_out
+                    return self._timed_out(url)
                 return Reply("errored", message=f"{url}: {type(err).__name__}: {err}")
         if resp.getheader("Connection", "").lower() == "close":
             self._drop()
@@ -256,6 +253,10 @@ class Http(Implementation):
             return Reply("ok", valid=False, errors=errors, warnings=warnings, message=note)
         return Reply("errored", message=f"HTTP {status} {resp.reason}: expected 2xx (valid) or 400/422 (invalid); "
                      f"body: {excerpt(payload)}")  # fmt: skip
+
+    def _timed_out(self, url: str) -> Reply:
+        return Reply("timeout", message=f"no complete response from {url} within {self.options.timeout:g} s "
+                     "(the whole request: connect, send, headers, body)")  # fmt: skip
 
     def close(self) -> None:
         self._drop()
