@@ -134,6 +134,19 @@ def claimed(info: ImplInfo, case: Case) -> str | None:
     return None
 
 
+def bounded_stderr(text: str, limit: int = STDERR_IN_RECORD) -> str:
+    """``text`` cut to ``limit`` characters; the transport's own last line saying how much it dropped
+    (``... (1,073,741,824 bytes ...)``) is kept, so a flood is reported at its real size."""
+    if len(text) <= limit:
+        return text
+    body, _, last = text.rpartition("\n")
+    note = last if body and last.startswith("... (") else ""
+    if note:
+        text = body
+    kept = text[:limit]
+    return kept + f"\n... ({len(text) - limit:,} more characters not kept here)" + (f"\n{note}" if note else "")
+
+
 def record(
     case: Case, outcome: str, got: Any = None, message: str = "", stderr: str = "", duration_ms: float = 0.0
 ) -> dict[str, Any]:
@@ -146,7 +159,7 @@ def record(
         else:
             extra["document_base64"] = base64.b64encode(case.data).decode("ascii")
     if stderr and len(stderr) > STDERR_IN_RECORD:
-        stderr = stderr[:STDERR_IN_RECORD] + f"\n... ({len(stderr) - STDERR_IN_RECORD:,} more characters)"
+        stderr = bounded_stderr(stderr)
     return {
         "type": "result",
         "id": case.id,

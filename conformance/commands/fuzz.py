@@ -19,11 +19,14 @@ from typing import IO, Any
 
 from reference import CLASSES, KINDS, LEVELS
 
-from .. import __version__
+from .. import __version__, safejson
 from ..cli import UsageError
 from ..transports import Implementation, TransportError, open_implementation
 from ..transports.base import ImplementationGone
 from .certify import TRANSPORT_OPTIONS, add_target_options, add_transport_options, options
+
+#: Findings are a few levels deep; a deeper line is not one the suite wrote.
+RECORD_DEPTH = 32
 
 _SHOWN = 600
 
@@ -118,7 +121,13 @@ class _Report:
         if path is not None:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+                # Created new, never truncated: a second run on the same path must not destroy the first's findings.
+                self.fh = open(path, "x", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            except FileExistsError:
+                raise UsageError(
+                    f"--report {path!r} already exists (the findings of another run); give another path, "
+                    "or move that file away"
+                ) from None
             except OSError as err:
                 raise UsageError(f"--report {path!r}: cannot write: {err.strerror or err}") from err
         self.lines = path is not None and not path.endswith(".json")
@@ -221,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
         report.close()
     rate = f" ({stats.examples / stats.seconds:,.0f}/s)" if stats.seconds else ""
     where = f"; report: {args.report}" if args.report else ""
-    skipped = f", {stats.skipped} skipped by the implementation" if stats.skipped else ""
+    skipped = f", {stats.skipped} the transport could not carry" if stats.skipped else ""
+    skipped += f", {stats.declined} declined by the implementation" if stats.declined else ""
     outside = f"; kinds outside its claim: {', '.join(stats.outside_claim)}" if stats.outside_claim else ""
     print(
         f"\nvmjob fuzz: {stats.examples} examples in {stats.seconds:.1f} s{rate}, seed {seed}, against "
@@ -229,9 +239,14 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.faults} fault(s){skipped}{outside}{where}",
         file=out,
     )
-    if stopped:
+    if stopped:  # the implementation kept crashing or hanging: its faults are findings, the rest unanswered
         print(f"vmjob fuzz: {stopped}", file=sys.stderr)
-        return 1 if counted else 2
+        return 1
+    if stats.declined:
+        print(
+            f"vmjob fuzz: {stats.declined} generated document(s) declined: the campaign is incomplete", file=sys.stderr
+        )
+        return 1
     if stats.examples == 0:
         print("vmjob fuzz: nothing was fuzzed: no kind or class within the implementation's claim", file=sys.stderr)
         return 2
@@ -247,9 +262,9 @@ def read_records(path: str) -> Iterator[dict[str, Any]]:
     stripped = text.lstrip()
     if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped.rstrip()):
         try:
-            body = json.loads(text)
+            body = safejson.loads(text, max_depth=RECORD_DEPTH)
         except ValueError as err:
-            raise UsageError(f"{path}: not JSON: {err}") from err
+            raise UsageError(f"{path}: {err}") from err
         items = body if isinstance(body, list) else body.get("findings", []) if isinstance(body, dict) else None
         if items is None:
             raise UsageError(f"{path}: expected a list of records or an object with 'findings'")
@@ -261,9 +276,9 @@ def read_records(path: str) -> Iterator[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = safejson.loads(line, max_depth=RECORD_DEPTH)
         except ValueError as err:
-            raise UsageError(f"{path}, line {n}: not JSON: {err}") from err
+            raise UsageError(f"{path}, line {n}: {err}") from err
         if isinstance(record, dict):
             yield record
 

@@ -24,6 +24,7 @@ from ..cli import UsageError
 from ..corpus import CorpusError, cases_of, default_root, read_text_and_json
 from ..corpus_format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
 from ..corpus_gen import slug
+from ._schemas import rule_class
 from .differential import finding_bytes
 
 _SHOULD = re.compile(r"\b[Ss][Hh][Oo][Uu][Ll][Dd]\b")
@@ -46,7 +47,13 @@ def case_of(finding: dict[str, Any]) -> dict[str, Any]:
     if mode == "roundtrip":
         return _roundtrip_case(finding, kind, rule, data)
     result = reference.validate(data, kind)
-    klass = finding.get("class") or ""
+    # The class names a folder of the corpus: it comes from the rule, never from the file (a finding
+    # saying "class": "../../x" must not choose where the case is written).
+    klass = rule_class(rule, kind)
+    if finding.get("class") not in (None, klass):
+        raise ValueError(
+            f"finding {fid!r}: class={finding.get('class')!r} is not the class of rule {rule} in a {kind} ({klass})"
+        )
     digest = hashlib.sha256(f"{rule}\0{kind}\0".encode() + data).hexdigest()[:12]
     case: dict[str, Any] = {
         "id": f"{kind}.{slug(rule)}.fuzz-{digest}",
@@ -142,6 +149,8 @@ def promote(records: list[dict[str, Any]], root: Path, out: Path | None = None) 
         except ValueError as err:
             raise UsageError(str(err)) from err
         target = out or root / case["kind"] / case["class"] / FILE_NAME
+        if out is None and not target.resolve().is_relative_to(root.resolve()):  # pragma: no cover - kind and
+            raise UsageError(f"finding {record.get('id', '?')!r} would be written outside the corpus at {target}")
         by_file.setdefault(target, []).append(case)
     added: dict[Path, list[str]] = {}
     for path, cases in by_file.items():
