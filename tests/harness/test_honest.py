@@ -18,7 +18,7 @@ from conformance.corpus import Case
 from conformance.evaluate import evaluate
 from conformance.model import ImplInfo, Reply
 from conformance.report_badge import badge_endpoint
-from conformance.reports import build_report, read_stream, render_junit, render_markdown, render_text
+from conformance.reports import build_report, read_stream, render_html, render_junit, render_markdown, render_text
 from conformance.runner import ResultsStream, RunConfig, Runner, StreamExists, bounded_stderr
 from conformance.transports import InProcess, TransportOptions
 
@@ -63,6 +63,9 @@ def test_a_narrow_claim_is_certified_for_what_it_claims_and_says_so_everywhere(t
     assert render_markdown(report).splitlines()[0] == f"## ✅ vmjob: {verdict}"
     passed = report["summary"]["outcomes"]["pass"]
     assert badge_endpoint(report)["message"] == f"conformant (worker only) {passed}/{passed}"
+    assert '<div class="sub" id="claim">for <b>worker documents, class worker (1 of 7) (partial claim)</b></div>' in (
+        render_html(report)
+    )
 
 
 def test_the_full_claim_is_named_as_such(tmp_path: Path) -> None:
@@ -275,3 +278,17 @@ def test_replay_of_a_deeply_nested_line_is_a_clean_error(tmp_path: Path) -> None
     assert proc.stderr == (
         f"vmjob fuzz: error: {findings}: nested more than 32 levels deep (arrays and objects); that is the limit\n"
     )
+
+
+def test_a_start_reply_nested_deeply_cannot_start_with_a_clear_message(tmp_path: Path) -> None:
+    # Before: an uncaught RecursionError, exit 1 ("not conformant").
+    deep = tmp_path / "deep_start.py"
+    deep.write_text("import sys\nsys.stdin.readline()\nprint('[' * 100000 + ']' * 100000, flush=True)\n")
+    proc = _vmjob("certify", "--cmd", f"{sys.executable} {deep}", "--fuzz", "0", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        f"vmjob certify: error: cannot start '{sys.executable} {deep}': its reply to 'start' is nested more than "
+        "64 levels deep (arrays and objects); that is the limit; received: '[[[["
+    )
+    assert "Traceback" not in proc.stderr and len(proc.stderr) < 1000
+    assert not (tmp_path / "vmjob-results" / "results.jsonl").exists()
