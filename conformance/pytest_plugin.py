@@ -100,12 +100,27 @@ class VmjobSession:
     def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
         items.extend(VmjobCorpus.from_parent(session, name="vmjob").collect())
 
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        """Start the implementation once the cases to run are known, so that one that cannot start (a
-        command that exits, a service that refuses connections) is one usage error, not a failure per case."""
+    @pytest.hookimpl(tryfirst=True)  # before pytest-xdist starts its workers
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Under pytest-xdist the controller runs no case, and a worker's usage error is lost (the worker just
+        dies): the controller starts the implementation once, to stop the session with the reason."""
         from .transports import TransportError
 
-        if self._impl is not None or self.config.getoption("collectonly"):
+        xdist_controller = getattr(self.config.option, "dist", "no") != "no" and not hasattr(self.config, "workerinput")
+        if not xdist_controller or self.config.getoption("collectonly"):
+            return
+        try:
+            self._start().close()
+        except TransportError as err:
+            raise pytest.UsageError(self._cannot(err)) from err
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the implementation once the cases to run are known, so that one that cannot start (a
+        command that exits, a service that refuses connections) is one usage error, not a failure per case.
+        (An xdist worker leaves it to its first case: the controller has checked it already.)"""
+        from .transports import TransportError
+
+        if self._impl is not None or self.config.getoption("collectonly") or hasattr(self.config, "workerinput"):
             return
         if not any(isinstance(item, VmjobItem) for item in session.items):
             return

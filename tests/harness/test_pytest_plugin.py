@@ -93,6 +93,21 @@ def test_a_dead_service_is_reported_once(pytester: pytest.Pytester, corpus: Path
     )
 
 
+def test_a_dead_service_is_reported_once_under_xdist_too(pytester: pytest.Pytester, corpus: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # an xdist worker's usage error is lost: the controller checks first
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/{{kind}}"
+        args = ("-p", "no:hypothesispytest", "-p", "no:cacheprovider", "-n", "2", "--vmjob-url", url)
+        result = pytester.runpytest_subprocess(*args, "--vmjob-corpus", str(corpus), timeout=120)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if "refused" in line] == [
+        f"ERROR: cannot certify --vmjob-url {url!r}: cannot reach {url}: connection refused — is the service "
+        "running and listening there?"
+    ]
+
+
 def test_the_plugin_costs_an_ordinary_run_no_import_of_the_suite() -> None:
     code = ("import sys, pytest; import conformance.pytest_plugin; "
             "print(sorted(m for m in sys.modules if m.startswith(('conformance.', 'reference'))))")  # fmt: skip
