@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any
 
-from ._issues import Issue
+from ._issues import Issue, IssueSink, Path, escape_token, quote, quote_pointer, render
 
 MAX_DEPTH = 128
 #: Integer literals longer than this are kept as :class:`BigNumber` rather than converted: converting a
@@ -113,8 +114,7 @@ def _big_int(text: str) -> int | BigNumber:
     return int(text) if len(text) <= _BIG_DIGITS else BigNumber(text)
 
 
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
+_escape = escape_token
 
 
 def _syntax(message: str) -> Issue:
@@ -139,10 +139,23 @@ def decode(data: str | bytes) -> tuple[str | None, Issue | None]:
 
 
 def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
-    """Read one document. Returns ``(value, [])`` or ``(None, [the fault])``; never raises."""
+    """Read one document. Returns ``(value, [])`` or ``(None, [the faults])``; never raises.
+
+    Several duplicate members are each reported, the first :data:`~reference._issues.MAX_ISSUES` of them
+    (see :func:`parse_document` for the count of the rest).
+    """
+    value, faults = parse_document(data)
+    return value, list(faults)
+
+
+def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
+    """:func:`parse`, the faults in an :class:`~reference._issues.IssueSink` that counts those it leaves out.
+
+    A document without a fault gets a shared empty sink (not to be added to).
+    """
     text, fault = decode(data)
     if fault is not None or text is None:
-        return None, [fault] if fault else []
+        return None, _faults(fault)
     duplicates = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:  # the slow path: collect every duplicate
@@ -164,49 +177,64 @@ def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
                 text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
             )
     except json.JSONDecodeError as err:
-        return None, [_syntax(f"{err.msg} at line {err.lineno} column {err.colno} (character {err.pos})")]
+        return None, _faults(_syntax(f"{err.msg} at line {err.lineno} column {err.colno} (character {err.pos})"))
     except _NotJson as err:
-        return None, [_syntax(str(err))]
+        return None, _faults(_syntax(str(err)))
     except RecursionError:
-        return None, [
+        return None, _faults(
             Issue(
                 "parse.depth",
                 "informational",
                 "",
                 f"the document nests deeper than {MAX_DEPTH} levels (deeper than this reader's stack)",
             )
-        ]
+        )
     except (ValueError, MemoryError) as err:  # pragma: no cover - defensive: json raises nothing else documented
-        return None, [_syntax(f"unreadable JSON: {err}")]
-    issues: list[Issue] = []
+        return None, _faults(_syntax(f"unreadable JSON: {str(err)[:200]}"))
     if (not text.isascii() or "\\u" in text) and _MAYBE_SURROGATE.search(text) is not None:
         lone = _find_lone_surrogate(value)
         if lone is not None:
-            return None, [lone]
+            return None, _faults(lone)
     if duplicates:
-        issues.extend(_find_duplicates(value))
-        return None, issues
+        faults = IssueSink()
+        _find_duplicates(value, faults)
+        return None, faults
     if (text.count("[") + text.count("{")) > MAX_DEPTH:
         deep = _too_deep(value)
         if deep is not None:
-            return None, [
+            return None, _faults(
                 Issue(
                     "parse.depth", "informational", deep, f"this value lies deeper than {MAX_DEPTH} levels of nesting"
                 )
-            ]
-    return value, issues
+            )
+    return value, _NO_FAULTS
+
+
+#: The faults of every document that has none (shared: never added to).
+_NO_FAULTS = IssueSink()
+
+
+def _faults(fault: Issue | None) -> IssueSink:
+    faults = IssueSink()
+    if fault is not None:
+        faults.append(fault)
+    return faults
 
 
 def _walk(value: Any):  # type: ignore[no-untyped-def]
-    """Every (pointer, depth, container) below ``value``, iteratively (no recursion limit)."""
-    stack = [("", 1, value)]
+    """Every (path, depth, container) below ``value``, iteratively (no recursion limit).
+
+    A path is a lazy (parent path, key) pair (see :data:`~reference._issues.Path`): rendering every
+    container's pointer up front would cost the sum of all pointer lengths, quadratic in a deep document.
+    """
+    stack: list[tuple[Path, int, Any]] = [("", 1, value)]
     while stack:
-        ptr, depth, node = stack.pop()
-        yield ptr, depth, node
+        path, depth, node = stack.pop()
+        yield path, depth, node
         if isinstance(node, dict):
-            stack.extend((f"{ptr}/{_escape(k)}", depth + 1, v) for k, v in node.items() if isinstance(v, (dict, list)))
+            stack.extend(((path, k), depth + 1, v) for k, v in node.items() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
-            stack.extend((f"{ptr}/{i}", depth + 1, v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+            stack.extend(((path, i), depth + 1, v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
 
 #: A raw surrogate code point (text given as str) or a \\u escape of one: only then is a walk needed.
@@ -221,10 +249,9 @@ def _find_lone_surrogate(value: Any) -> Issue | None:
     serde_json rejects it, and a Rust ``String`` cannot hold it. A valid pair decodes to one character and
     is never reported.
     """
-    for ptr, _depth, node in _walk(value):
+    for path, _depth, node in _walk(value):
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, v in items:
-            where = f"{ptr}/{_escape(key) if isinstance(key, str) else key}"
             for text in (key, v):
                 if isinstance(text, str):
                     m = _SURROGATE.search(text)
@@ -234,7 +261,7 @@ def _find_lone_surrogate(value: Any) -> Issue | None:
                         return Issue(
                             "parse.encoding",
                             "required",
-                            where.encode("utf-8", "backslashreplace").decode("utf-8"),
+                            render((path, key)).encode("utf-8", "backslashreplace").decode("utf-8"),
                             f"{shown} holds a lone surrogate U+{ord(m.group()):04X} at offset {m.start()} of this "
                             f"{what}: it is no Unicode character",
                         )
@@ -243,25 +270,86 @@ def _find_lone_surrogate(value: Any) -> Issue | None:
     return None
 
 
-def _find_duplicates(value: Any) -> list[Issue]:
-    found = []
-    for ptr, _depth, node in _walk(value):
-        if isinstance(node, DuplicateMembers):
-            for name in dict.fromkeys(node.dups):
-                found.append(
-                    Issue(
-                        "parse.duplicate-member",
-                        "required",
-                        f"{ptr}/{_escape(name)}",
-                        f"{json.dumps(name)} appears more than once in the object at {ptr or '/'!r}",
-                    )
-                )
-    found.sort(key=lambda i: i.pointer)
-    return found
+def _find_duplicates(value: Any, faults: IssueSink) -> None:
+    """Report each duplicated member name once, in the order of the pointers, as many as ``faults`` keeps.
+
+    Only the reported ones have their pointers rendered: the rest are counted. The order is the order of
+    the pointer strings, found without rendering them: below one object, a member's own pointer sorts by
+    its token and the pointers inside its value by its token and a ``/``, so a walk that visits each
+    object's slots in that order meets the duplicates in pointer order (and can stop when ``faults`` is full).
+    """
+    marked, total = _duplicate_marks(value)
+    kept = 0
+    stack: list[tuple[Path, Iterator[tuple[str, bool, Any, Any]]]] = [("", iter(_slots(value, marked)))]
+    while stack and not faults.full:
+        path, slots = stack[-1]
+        slot = next(slots, None)
+        if slot is None:
+            stack.pop()
+            continue
+        _key, inside, name, child = slot
+        if inside:
+            stack.append(((path, name), iter(_slots(child, marked))))
+            continue
+        where = render(path)
+        faults.add(
+            "parse.duplicate-member",
+            "required",
+            f"{where}/{_escape(name)}",
+            f"{quote(name)} appears more than once in the object at {quote_pointer(where)}",
+        )
+        kept += 1
+    faults.omit(total - kept, "parse.duplicate-member")
+
+
+def _duplicate_marks(value: Any) -> tuple[set[int], int]:
+    """The ids of the containers holding a duplicate member at or below them, and how many names are duplicated."""
+    marked: set[int] = set()
+    parent: dict[int, Any] = {}
+    total = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        for v in node.values() if isinstance(node, dict) else node:
+            if isinstance(v, (dict, list)):
+                parent[id(v)] = node
+                stack.append(v)
+        if type(node) is DuplicateMembers:
+            total += len(dict.fromkeys(node.dups))
+            up: Any = node
+            while up is not None and id(up) not in marked:
+                marked.add(id(up))
+                up = parent.get(id(up))
+    return marked, total
+
+
+def _slots(node: Any, marked: set[int]) -> list[tuple[str, bool, Any, Any]]:
+    """A container's duplicated names and its marked children, in the order of their pointers.
+
+    Each is (sort key, inside, name or index, child): a duplicated name sorts by its token, the inside of a
+    marked child by its token and ``/``.
+    """
+    slots: list[tuple[str, bool, Any, Any]] = []
+    if isinstance(node, dict):
+        if type(node) is DuplicateMembers:
+            slots.extend((_escape(name), False, name, None) for name in dict.fromkeys(node.dups))
+        slots.extend(
+            (_escape(k) + "/", True, k, v) for k, v in node.items() if isinstance(v, (dict, list)) and id(v) in marked
+        )
+    else:
+        slots.extend(
+            (f"{i}/", True, i, v) for i, v in enumerate(node) if isinstance(v, (dict, list)) and id(v) in marked
+        )
+    slots.sort(key=_first)
+    return slots
+
+
+def _first(slot: tuple[str, bool, Any, Any]) -> str:
+    return slot[0]
 
 
 def _too_deep(value: Any) -> str | None:
-    for ptr, depth, _node in _walk(value):
+    for path, depth, _node in _walk(value):
         if depth > MAX_DEPTH:
-            return ptr
+            return render(path)
     return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._issues import ValidationResult
-from ._parse import BigNumber, FloatLiteral, parse
+from ._issues import verdict
+from ._parse import BigNumber, FloatLiteral, parse_document
 from ._validator import ValidationError, validate_value
 
 
@@ -63,8 +63,8 @@ def roundtrip(document: str | bytes, kind: str = "job") -> str:
     from .models import model_for
 
     cls = model_for(kind)
-    value, faults = parse(document)
-    result = ValidationResult(kind, tuple(faults)) if faults else validate_value(value, kind)
+    value, faults = parse_document(document)
+    result = verdict(kind, faults) if faults else validate_value(value, kind)
     if not result.valid:
         raise ValidationError(result)
     return dumps(cls.from_value(value).to_json())

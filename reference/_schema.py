@@ -22,13 +22,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ._issues import Issue, describe
+from ._issues import IssueSink, Path, describe
 from ._parse import BigNumber, DuplicateMembers, FloatLiteral
 from ._rules import RULES
 from ._values import is_absolute_path, is_strict_timestamp, is_valid_strict_timestamp, path_fault, timestamp_fault
 
-#: A compiled check: (value, JSON Pointer, errors, warnings) -> None; appends what it finds.
-Check = Callable[[Any, str, list[Issue], list[Issue]], None]
+#: A compiled check: (value, its path, errors, warnings) -> None; adds what it finds. The path is lazy (see
+#: :data:`~reference._issues.Path`): a child's is ``(parent's path, member name or index)``, rendered only when
+#: an issue is kept.
+Check = Callable[[Any, Path, IssueSink, IssueSink], None]
 #: A fast predicate beside a check: true means the check would find nothing (false: run the check).
 Pred = Callable[[Any], Any]
 _SLOW: Any = object()
@@ -82,10 +84,6 @@ def payload_schema(payload_type: str) -> dict[str, Any]:
     return _read(f"payloads/{payload_type}.json")
 
 
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def _type_name(types: tuple[str, ...]) -> str:
     return " or ".join(repr(t) for t in types)
 
@@ -122,8 +120,8 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
         by_type.setdefault(json_type, []).append(check)
         by_type_pred.setdefault(json_type, []).append(pred)
 
-    def err(errors: list[Issue], ptr: str, message: str) -> None:
-        errors.append(Issue(rule, level, ptr, message))  # type: ignore[arg-type]
+    def err(errors: IssueSink, ptr: Path, message: str) -> None:
+        errors.add(rule, level, ptr, message)  # type: ignore[arg-type]
 
     if "const" in node:
         const = node["const"]
@@ -175,9 +173,9 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
     if "items" in node:
         item_check = compile_schema(node["items"], root, rule)
 
-        def items(v: list[Any], p: str, e: list[Issue], w: list[Issue]) -> None:
+        def items(v: list[Any], p: Path, e: IssueSink, w: IssueSink) -> None:
             for i, item in enumerate(v):
-                item_check(item, f"{p}/{i}", e, w)
+                item_check(item, (p, i), e, w)
 
         add("array", items, _all_of_types(item_check, list.__iter__))
     _compile_object(node, root, rule, add, err)
@@ -234,20 +232,18 @@ def _typed(
             elif preds.get(json_of_py) is not None and py is not BigNumber:
                 fast[py] = preds[json_of_py]
 
-    def check(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
+    def check(v: Any, p: Path, e: IssueSink, w: IssueSink) -> None:
         cs = by_py.get(type(v))
         if cs is None:
             if integral and isinstance(v, float):
-                e.append(
-                    Issue(
-                        "parse.integer.literal",
-                        "required",
-                        p,
-                        f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent",
-                    )
+                e.add(
+                    "parse.integer.literal",
+                    "required",
+                    p,
+                    f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent",
                 )
             else:
-                e.append(Issue(rule, level, p, f"{describe(v)} is not of type {expected}"))
+                e.add(rule, level, p, f"{describe(v)} is not of type {expected}")
             return
         for c in cs:
             c(v, p, e, w)
@@ -263,11 +259,9 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[..., None], 
     top = WIDTHS[width]
     lo, hi = node.get("minimum", 0), node.get("maximum", top)
 
-    def integer(v: Any, p: str, e: list[Issue], w: list[Issue]) -> None:
+    def integer(v: Any, p: Path, e: IssueSink, w: IssueSink) -> None:
         if type(v) is BigNumber or not 0 <= v <= top:
-            e.append(
-                Issue("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})")
-            )
+            e.add("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})")
         elif v < lo:
             err(e, p, f"{v} is less than the minimum of {lo}")
         elif v > hi:
@@ -277,9 +271,7 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[..., None], 
 
 
 def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: Callable[..., None], err: Any) -> None:
-    props = {
-        name: (compile_schema(sub, root, rule), "/" + _escape(name)) for name, sub in node.get("properties", {}).items()
-    }
+    props = {name: compile_schema(sub, root, rule) for name, sub in node.get("properties", {}).items()}
     inner = node.get("x-inner-rule")
     required = tuple(
         (name, inner or node["properties"].get(name, {}).get("x-rule", rule)) for name in node.get("required", ())
@@ -292,51 +284,42 @@ def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: 
     if not (props or required or extra):
         return
 
-    # name -> (check, "/escaped-name", {Python type: None (nothing to check) or a predicate true when valid})
-    table = {name: (check, suffix, getattr(check, "fast", {})) for name, (check, suffix) in props.items()}
+    # name -> (check, {Python type: None (nothing to check) or a predicate true when valid})
+    table = {name: (check, getattr(check, "fast", {})) for name, check in props.items()}
     extra_fast: dict[type, Pred | None] = getattr(extra, "fast", {})
 
     required_names = frozenset(name for name, _ in required)
 
-    def obj(v: dict[str, Any], p: str, e: list[Issue], w: list[Issue]) -> None:
+    def obj(v: dict[str, Any], p: Path, e: IssueSink, w: IssueSink) -> None:
         for name, name_rule in () if v.keys() >= required_names else required:
             if name not in v:
-                e.append(
-                    Issue(
-                        name_rule,
-                        RULES[name_rule].level,
-                        p + "/" + _escape(name),
-                        f"{json.dumps(name)} is a required property",
-                    )
-                )
+                e.add(name_rule, RULES[name_rule].level, (p, name), f"{json.dumps(name)} is a required property")
         for name, value in v.items():
             known = table.get(name)
             if known is not None:
-                fast = known[2].get(type(value), _SLOW)
+                fast = known[1].get(type(value), _SLOW)
                 if fast is None or (fast is not _SLOW and fast(value)):
                     continue
-                known[0](value, p + known[1], e, w)
+                known[0](value, (p, name), e, w)
             elif extra is not None:
                 fast = extra_fast.get(type(value), _SLOW)
                 if fast is None or (fast is not _SLOW and fast(value)):
                     continue
-                extra(value, p + "/" + _escape(name), e, w)
+                extra(value, (p, name), e, w)
 
     add("object", obj, _all_of_types(extra, dict.values) if extra is not None and not (props or required) else None)
 
 
-def _timestamp_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
+def _timestamp_check(v: str, p: Path, e: IssueSink, w: IssueSink) -> None:
     fault = timestamp_fault(v)
     if fault is not None:
-        e.append(Issue("timestamp.valid", "required", p, f"{describe(v)} {fault}"))
+        e.add("timestamp.valid", "required", p, f"{describe(v)} {fault}")
     elif not is_strict_timestamp(v):
-        e.append(
-            Issue(
-                "timestamp.strict",
-                "recommended",
-                p,
-                f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)",
-            )
+        e.add(
+            "timestamp.strict",
+            "recommended",
+            p,
+            f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)",
         )
 
 
@@ -354,14 +337,14 @@ def _all_of_types(check: Check, members: Callable[[Any], Any]) -> Pred | None:
     return lambda v: all(type(x) in ok for x in members(v))
 
 
-def _path_check(v: str, p: str, e: list[Issue], w: list[Issue]) -> None:
+def _path_check(v: str, p: Path, e: IssueSink, w: IssueSink) -> None:
     if not v:
         return  # minLength reports it, under payload.path
     fault = path_fault(v)
     if fault is not None:
-        e.append(Issue("payload.path", "required", p, f"{describe(v)} {fault}"))
+        e.add("payload.path", "required", p, f"{describe(v)} {fault}")
     elif not is_absolute_path(v):
-        e.append(Issue("payload.path.absolute", "recommended", p, f"{describe(v)} is not an absolute path"))
+        e.add("payload.path.absolute", "recommended", p, f"{describe(v)} is not an absolute path")
 
 
 @cache

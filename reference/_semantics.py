@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from ._issues import Issue, describe
+from ._issues import IssueSink, describe, quote
 from ._rules import RULES
 from ._values import is_semver, parse_timestamp_utc, timestamp_fault
 
@@ -74,7 +74,7 @@ def operation_charset(doc: dict[str, Any], report: Report) -> None:
     if type(op) is str and _WELL_FORMED_OPERATION.fullmatch(op):
         bad = [s for s in op.split(".") if not _OPERATION_SEGMENT.fullmatch(s)]
         if bad:
-            report("/operation", f"{describe(op)} has segment {json.dumps(bad[0])} outside [a-z0-9_-]")
+            report("/operation", f"{describe(op)} has segment {quote(bad[0])} outside [a-z0-9_-]")
 
 
 @check("core.payload.type.matches-operation", "job")
@@ -89,7 +89,7 @@ def payload_type_matches(doc: dict[str, Any], report: Report) -> None:
     if base != op:
         report(
             "/payload/type",
-            f"{describe(ptype)} does not match operation {describe(op)}: expected {json.dumps(op + '.' + version)}",
+            f"{describe(ptype)} does not match operation {describe(op)}: expected {quote(op + '.' + version)}",
         )
 
 
@@ -165,13 +165,13 @@ def within_capacity(doc: dict[str, Any], report: Report) -> None:
         report("/status/current_jobs", f"{current} is more than resources.max_concurrent_jobs {most}")
 
 
-def run(kind: str, doc: dict[str, Any], errors: list[Issue], warnings: list[Issue]) -> None:
+def run(kind: str, doc: dict[str, Any], errors: IssueSink, warnings: IssueSink) -> None:
     """Run every semantic check of ``kind`` on a structurally parsed document."""
     # One reporter per document, re-aimed at each check's rule: cheaper than a closure per check.
     aim: list[Any] = [None, None, None]
 
     def report(ptr: str, msg: str) -> None:
-        aim[2].append(Issue(aim[0], aim[1], ptr, msg))
+        aim[2].add(aim[0], aim[1], ptr, msg)
 
     for rule, level, warning, fn in _by_kind(kind):
         aim[0], aim[1], aim[2] = rule, level, warnings if warning else errors

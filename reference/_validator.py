@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _semantics
-from ._issues import Issue, ValidationResult
-from ._parse import parse
+from ._issues import Issue, IssueSink, ValidationResult, quote_pointer, verdict
+from ._parse import parse_document
 from ._rules import KINDS
 from ._schema import PAYLOAD_TYPES, compiled, compiled_payload
 
@@ -26,16 +26,20 @@ def validate(document: str | bytes | Mapping[str, Any], kind: str = "job") -> Va
     if kind not in KINDS:
         raise ValueError(f"kind={kind!r} is not a document kind; expected one of {', '.join(KINDS)}")
     if isinstance(document, (str, bytes, bytearray)):
-        value, faults = parse(bytes(document) if isinstance(document, bytearray) else document)
+        value, faults = parse_document(bytes(document) if isinstance(document, bytearray) else document)
         if faults:
-            return ValidationResult(kind, tuple(faults))
+            return verdict(kind, faults)
     else:
         value = document
     return validate_value(value, kind)
 
 
 def validate_value(value: Any, kind: str = "job") -> ValidationResult:
-    """Validate a parsed JSON value (the structure and semantic layers alone)."""
+    """Validate a parsed JSON value (the structure and semantic layers alone).
+
+    Never raises on any value (a mapping given directly may hold ints beyond ``str()``, any nesting depth,
+    objects that are not JSON at all).
+    """
     if type(value) is not dict:
         what = "an array" if isinstance(value, list) else "a " + type(value).__name__
         if not isinstance(value, Mapping):
@@ -43,16 +47,18 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
                 kind, (Issue("parse.top-level-object", "required", "", f"the document is {what}, not a JSON object"),)
             )
         value = dict(value)
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
+    errors = IssueSink()
+    warnings = IssueSink()
     compiled(kind)(value, "", errors, warnings)
     if kind == "job":
         _check_known_payload(value, errors, warnings)
     _semantics.run(kind, value, errors, warnings)
-    return ValidationResult(kind, tuple(errors), tuple(warnings))
+    if errors.omitted or warnings.omitted:
+        return verdict(kind, errors, warnings)
+    return ValidationResult(kind, tuple(errors) if errors else (), tuple(warnings) if warnings else ())
 
 
-def _check_known_payload(job: dict[str, Any], errors: list[Issue], warnings: list[Issue]) -> None:
+def _check_known_payload(job: dict[str, Any], errors: IssueSink, warnings: IssueSink) -> None:
     payload = job.get("payload")
     if type(payload) is not dict:
         return
@@ -67,8 +73,9 @@ class ValidationError(ValueError):
     def __init__(self, result: ValidationResult) -> None:
         self.result = result
         first = result.errors[0]
-        more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        super().__init__(f"{first.message} at {first.pointer or '/'!r} [{first.rule}]{more}")
+        others = len(result.errors) - 1 + result.errors_omitted
+        more = f" (and {others} more)" if others else ""
+        super().__init__(f"{first.message} at {quote_pointer(first.pointer)} [{first.rule}]{more}")
 
 
 class MissingCapabilities(ValueError):

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Self
 
-from ._issues import Issue, ValidationResult
-from ._parse import parse
+from ._issues import Issue, ValidationResult, verdict
+from ._parse import parse_document
 from ._roundtrip import dumps
 from ._validator import ValidationError, validate_value
 
@@ -161,8 +161,8 @@ class Document(Model):
     def from_json(cls, document: str | bytes | Mapping[str, Any]) -> Self:
         """Parse and validate ``document``; raise :class:`ValidationError` when the reference finds it invalid."""
         if isinstance(document, (str, bytes, bytearray)):
-            value, faults = parse(bytes(document) if isinstance(document, bytearray) else document)
-            result = ValidationResult(cls.KIND, tuple(faults)) if faults else validate_value(value, cls.KIND)
+            value, faults = parse_document(bytes(document) if isinstance(document, bytearray) else document)
+            result = verdict(cls.KIND, faults) if faults else validate_value(value, cls.KIND)
         else:
             value = document
             result = validate_value(value, cls.KIND)

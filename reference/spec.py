@@ -85,7 +85,9 @@ checked only when both `operation` and `payload.type` are well formed; `core.job
 integer is one error.
 
 The parse layer applies to documents given as text or bytes; a document given as an already-parsed
-mapping starts at the structure layer.
+mapping starts at the structure layer (at any depth). A Python value in it that no JSON text yields gets a
+clean error like any wrong value: an int too long for `str()` (over 4,300 digits) is described by its
+size (`an integer of about 16,902 digits`), any other object by its type (`a Python "bytes" value`).
 
 ## 4. Error conventions
 
@@ -116,6 +118,13 @@ Further conventions:
   `core.execution.priority`. A timestamp of the wrong type breaks the member's rule; a string that is no
   timestamp breaks `timestamp.valid` (or `timestamp.strict`).
 - A **warning** is reported beside the verdict, never among the errors, and never makes a document invalid.
+- **Long lists.** The reference lists at most the first 100 errors and the first 100 warnings, fewer when
+  their pointers and messages together pass 1,048,576 code points (the first is always listed), and counts
+  the others: `ValidationResult.to_json()` then carries `errors_omitted` / `warnings_omitted`, and
+  `vmjob validate` ends the list with `... and N more errors, not listed`. A member name quoted in a
+  message is shortened like a string, a pointer quoted in a message beyond 1,000 code points to its first
+  60; no message is longer than 2,000 code points. Validation takes time and memory linear in the size of
+  the document, whatever it holds.
 
 """
 

@@ -89,3 +89,26 @@ def dumps(doc: Any) -> str:
 
 def document(base: str, edits: dict[str, Any] | None = None) -> str:
     return dumps(edit(example(BASES[base]), edits or {}))
+
+
+def deep_and_wide(*, duplicated: bool = False, depth: int = 100, name_length: int = 10_000, width: int = 20_000) -> str:
+    """The hostile job of "a reference that stays linear": ``/payload/data/x`` holds ``depth`` nested objects
+    whose member names are ``name_length`` characters long (a megabyte of names), the innermost holding
+    ``width`` sibling arrays. Rendering every container's JSON Pointer up front costs 20 GB.
+
+    ``duplicated``: every level's member name appears twice, and each sibling is an object with a duplicated
+    member, so ``parse.duplicate-member`` fires ``depth + width`` times.
+    """
+    sibling = '{"":[],"":[]}' if duplicated else "[]"
+    inner = "[" + ",".join([sibling] * width) + "]"
+    for level in reversed(range(depth)):
+        name = json.dumps(f"{level:03d}" + "x" * (name_length - 3))
+        inner = "{" + (f"{name}:0," if duplicated else "") + f"{name}:{inner}" + "}"
+    return document("job", {"/payload/data/x": Raw(inner)})
+
+
+def long_name_many_items(*, name_length: int = 100_000, items: int = 100_000) -> str:
+    """A job whose ``routing.anti_affinity`` maps one long name to an array of ``items`` integers (each should
+    be a string): one structural error per item, every pointer holding the long name."""
+    name = json.dumps("n" * name_length)
+    return document("job", {"/routing/anti_affinity": Raw("{" + name + ":[" + ",".join(["1"] * items) + "]}")})
