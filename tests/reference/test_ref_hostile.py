@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +327,15 @@ def test_a_python_int_beyond_the_str_limit_gets_a_clean_verdict() -> None:
                 reference.JobValidator.validate(edit(job, {pointer: value}))
 
 
+def test_a_python_int_beyond_the_str_limit_in_free_form_data_is_written_digit_for_digit() -> None:
+    job = edit(example(BASES["job"]), {"/payload/data/n": _huge(), "/payload/data/m": -_huge()})
+    assert reference.validate(job).valid
+    text = reference.JobDocument.from_json(job).to_text()
+    written = re.search(r'"n":([0-9]+)', text)
+    assert written is not None and Decimal(written.group(1)) == Decimal(_huge())
+    assert f'"m":-{written.group(1)}' in text
+
+
 def test_a_python_mapping_forty_one_digits_long_is_described_like_the_literal() -> None:
     job = example(BASES["job"])
     as_value = reference.validate(edit(job, {"/execution/priority": 10**40})).errors[0].message
@@ -340,6 +351,23 @@ def test_values_that_are_not_json_get_a_clean_verdict() -> None:
         assert result.errors[0].message.startswith(f'a Python "{type(value).__name__}" value is not of type')
     result = reference.validate(edit(job, {"/metadata/labels": {7: 1, ("a", "b"): 2}}))
     assert [e.pointer for e in result.errors] == ["/metadata/labels/7", '/metadata/labels/a Python "tuple" value']
+
+
+def test_deep_nesting_given_as_a_python_mapping() -> None:
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    nested: Any = {}
+    for _ in range(100_000):
+        nested = {"n": nested}
+    job = edit(example(BASES["job"]), {"/payload/data/x": deep, "/payload/data/y": nested})
+    assert reference.validate(job).valid  # a mapping starts at the structure layer: no depth rule
+    assert not reference.validate({"deep": deep}).valid
+    labels = edit(example(BASES["job"]), {"/metadata/labels": deep})
+    assert reference.validate(labels).errors[0].rule == "core.metadata.labels"
+    text = reference.JobDocument.from_json(job).to_text()
+    assert "[" * 100_001 + "]" * 100_001 in text
+    assert '{"n":' * 100_000 + "{}" + "}" * 100_000 in text
 
 
 def _naive_duplicates(text: str) -> list[str]:
