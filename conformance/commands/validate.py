@@ -2,16 +2,54 @@
 
 Exit status: 0 when every document is valid, 1 when any is invalid, 2 for a usage or I/O error (an
 unreadable file is reported on stderr and the other files are still validated).
+
+At most :data:`MAX_BYTES` (64 MiB) are read from a file or standard input: a larger one (``/dev/zero``, an
+endless pipe) is an I/O error, not validated. The reference lists the first issues of a document and counts
+the rest: the text output ends such a list with ``... and N more errors, not listed``, the JSON output
+carries ``errors_omitted`` / ``warnings_omitted``.
+
+Member names and values come from the document: in the text output every character that could act on a
+terminal (C0 and C1 controls, DEL, lone surrogates, line separators and bidirectional overrides) is shown as
+an escape (``\\x1b``, ``\\u202e``), one line per issue; the JSON output writes them as JSON escapes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
 from reference import KINDS, ValidationResult, validate
+
+#: The most bytes read from one file or from standard input.
+MAX_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 20
+
+#: What a document may carry that a terminal would act on, or that would end or reorder a line.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The same, minus the C0 controls that json.dumps already escapes.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def safe_line(text: str) -> str:
+    """``text`` with every terminal-active or line-breaking character shown as a backslash escape."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the same characters written as JSON escapes (they occur only inside strings)."""
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
 
 
 def register(sub: Any) -> None:
@@ -19,29 +57,61 @@ def register(sub: Any) -> None:
         "validate",
         help="validate documents with the reference implementation",
         description="Validate protocol documents with the reference implementation. Exit 0 when all are valid, "
-        "1 when any is invalid, 2 for a usage or I/O error.",
+        f"1 when any is invalid, 2 for a usage or I/O error (a file larger than {MAX_BYTES:,} bytes is one).",
         epilog="--format json prints one JSON object per document, one per line: "
-        '{"file", "kind", "valid", "errors": [{"rule", "level", "pointer", "message"}], "warnings"}.',
+        '{"file", "kind", "valid", "errors": [{"rule", "level", "pointer", "message"}], "warnings"}, '
+        'with "errors_omitted" / "warnings_omitted" when the reference left issues out of a long list.',
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="a document file, or - for standard input")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=f"a document file, or - for standard input (at most {MAX_BYTES:,} bytes)",
+    )
     p.add_argument("--kind", choices=KINDS, default="job", help="the document kind (default: job)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=run)
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def _read(name: str) -> bytes:
+    """The file's bytes (standard input for ``-``); raises :class:`_TooLarge` past :data:`MAX_BYTES`."""
     if name == "-":
-        return sys.stdin.buffer.read()
+        return _read_bounded(sys.stdin.buffer)
     with open(name, "rb") as fh:
-        return fh.read()
+        return _read_bounded(fh)
+
+
+def _read_bounded(fh: Any) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = fh.read(min(_CHUNK, MAX_BYTES + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _TooLarge
+
+
+def _shown(name: str) -> str:
+    return "<stdin>" if name == "-" else name
 
 
 def _text(name: str, result: ValidationResult) -> str:
-    shown = "<stdin>" if name == "-" else name
-    lines = [f"{shown}: {'valid' if result.valid else 'invalid'} ({result.kind})"]
-    for label, issues in (("error", result.errors), ("warning", result.warnings)):
+    lines = [safe_line(f"{_shown(name)}: {'valid' if result.valid else 'invalid'} ({result.kind})")]
+    for label, issues, omitted in (
+        ("error", result.errors, result.errors_omitted),
+        ("warning", result.warnings, result.warnings_omitted),
+    ):
         for i in issues:
-            lines.append(f"  {label} at {i.pointer or '/'}: {i.message} [{i.rule}, {i.level}]")
+            lines.append(safe_line(f"  {label} at {i.pointer or '/'}: {i.message} [{i.rule}, {i.level}]"))
+        if omitted:
+            lines.append(f"  ... and {omitted:,} more {label}{'' if omitted == 1 else 's'}, not listed")
     return "\n".join(lines)
 
 
@@ -60,11 +130,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"vmjob validate: error: cannot read {name!r}: {err.strerror or err}", file=sys.stderr)
             io_error = True
             continue
+        except _TooLarge:
+            print(
+                f"vmjob validate: error: {_shown(name)!r}: larger than {MAX_BYTES:,} bytes; not validated",
+                file=sys.stderr,
+            )
+            io_error = True
+            continue
         result = validate(data, args.kind)
         any_invalid |= not result.valid
         counts["valid" if result.valid else "invalid"] += 1
         if args.format == "json":
-            print(json.dumps({"file": name, **result.to_json()}, ensure_ascii=False))
+            print(safe_json(json.dumps({"file": name, **result.to_json()}, ensure_ascii=False)))
         else:
             print(_text(name, result))
     if args.format == "text" and len(args.files) > 1:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import resource
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +140,116 @@ def test_invalid_utf8_gets_a_verdict_not_a_crash(tmp_path: Path) -> None:
     done = _vmjob("--format", "json", str(bad))
     assert done.returncode == 1
     assert json.loads(done.stdout)["errors"][0]["rule"] == "parse.encoding"
+
+
+def _run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    # The timeout is a safety net against a hang, not a measurement.
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([*VMJOB, "validate", *args], capture_output=True, text=True, env=env, timeout=600, **kwargs)
+
+
+def test_an_endless_file_is_read_to_a_bound_then_refused_exit_2() -> None:
+    done = _run(["/dev/zero", _example("job-minimal.json")])
+    assert done.returncode == 2
+    assert done.stderr == "vmjob validate: error: '/dev/zero': larger than 67,108,864 bytes; not validated\n"
+    minimal = _example("job-minimal.json")
+    assert done.stdout.splitlines() == [f"{minimal}: valid (job)", "1 valid, 0 invalid, some unreadable"]
+
+
+def test_endless_standard_input_is_read_to_a_bound_then_refused_exit_2() -> None:
+    with open("/dev/zero", "rb") as zero:
+        done = _run(["-"], stdin=zero)
+    assert done.returncode == 2
+    assert done.stderr == "vmjob validate: error: '<stdin>': larger than 67,108,864 bytes; not validated\n"
+    assert done.stdout == ""
+
+
+def test_the_read_bound_is_exact(tmp_path: Path) -> None:
+    from conformance.commands.validate import MAX_BYTES
+
+    at, past = tmp_path / "at.json", tmp_path / "past.json"
+    for path, size in ((at, MAX_BYTES), (past, MAX_BYTES + 1)):
+        with open(path, "wb") as fh:
+            fh.truncate(size)  # sparse: NUL bytes, no disk
+    done = _run([str(at)])
+    assert done.returncode == 1, done.stderr  # read whole and validated: NUL is no JSON
+    assert done.stdout.startswith(f"{at}: invalid (job)\n  error at /: ")
+    assert _run([str(past)]).returncode == 2
+
+
+def _labelled(tmp_path: Path, labels: dict[str, Any]) -> Path:
+    job = json.loads(Path(_example("job-minimal.json")).read_text())
+    job["metadata"] = {"labels": labels}
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job))
+    return path
+
+
+def test_control_characters_in_member_names_are_escaped_in_text_output(tmp_path: Path) -> None:
+    """A member name that would redraw the line as a valid verdict is shown escaped, on its own line."""
+    name = "\x1b[2K\r/tmp/job.json: valid (job)\x9b\u202e\x7f\u2028"
+    path = _labelled(tmp_path, {name: 1})
+    done = _run([str(path)])
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{path}: invalid (job)",
+        "  error at /metadata/labels/\\x1b[2K\\x0d~1tmp~1job.json: valid (job)\\x9b\\u202e\\x7f\\u2028: "
+        "1 is not of type 'string' [core.metadata.labels, required]",
+    ]
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_text_output(tmp_path: Path) -> None:
+    path = tmp_path / "a\x1b[31m\x85.json"
+    path.write_bytes(Path(_example("job-minimal.json")).read_bytes())
+    done = _run([str(path)])
+    assert done.returncode == 0
+    assert done.stdout == f"{tmp_path}/a\\x1b[31m\\x85.json: valid (job)\n"
+
+
+def test_json_output_writes_control_characters_and_lone_surrogates_as_json_escapes(tmp_path: Path) -> None:
+    name = "\x1b[2K\x9b\u202e\x7f"
+    path = _labelled(tmp_path, {name: 1})
+    odd = tmp_path / os.fsdecode(b"odd-\xff.json")  # a lone surrogate in the file name (surrogateescape)
+    odd.write_bytes(path.read_bytes())
+    done = _run(["--format", "json", str(path), str(odd)])
+    assert done.returncode == 1
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202e\ud800-\udfff]", done.stdout.replace("\n", ""))
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["errors"][0]["pointer"] == "/metadata/labels/" + name
+    assert "\\u001b[2K\\u009b\\u202e\\u007f" in done.stdout
+    assert second["file"] == str(odd)
+
+
+def test_a_long_list_ends_with_the_count_of_the_rest(tmp_path: Path) -> None:
+    path = _labelled(tmp_path, {f"k{i:03d}": i for i in range(150)})
+    done = _run([str(path)])
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1 + 100 + 1
+    assert lines[100] == "  error at /metadata/labels/k099: 99 is not of type 'string' [core.metadata.labels, required]"
+    assert lines[-1] == "  ... and 50 more errors, not listed"
+    as_json = json.loads(_run(["--format", "json", str(path)]).stdout)
+    assert len(as_json["errors"]) == 100 and as_json["errors_omitted"] == 50
+    assert "warnings_omitted" not in as_json
+
+
+def test_a_hostile_megabyte_in_a_memory_ceiling(tmp_path: Path) -> None:
+    """A hundred levels of 10 KB duplicated member names over 20,000 objects with a duplicate each: the CLI
+    lists a few, counts the rest, and stays within 1 GiB of address space."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _refdocs import deep_and_wide
+
+    path = tmp_path / "hostile.json"
+    path.write_text(deep_and_wide(duplicated=True))
+
+    def ceiling() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = _run([str(path)], preexec_fn=ceiling)
+    assert done.returncode == 1, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{path}: invalid (job)"
+    listed = len(lines) - 2
+    assert 1 <= listed <= 100
+    assert all(line.startswith("  error at /payload/data/x/000xxx") for line in lines[1:-1])
+    assert lines[-1] == f"  ... and {20_100 - listed:,} more errors, not listed"
