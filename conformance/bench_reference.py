@@ -97,6 +97,7 @@ def run(quick: bool) -> list[BenchRow]:
 
     big_text, peak_ratio = _memory(reference, quick)
     ratio = ref_mix / js_mix
+    hostile = [_hostile(reference, duplicated) for duplicated in (False, True)]
     return [
         BenchRow(PART, "reference validate() from text, mixed jobs", ref_mix, "docs/s", note=f"{len(mix_texts)} docs"),
         BenchRow(PART, "jsonschema is_valid on parsed jobs, same mix", js_mix, "docs/s", note="structure only"),
@@ -120,6 +121,46 @@ def run(quick: bool) -> list[BenchRow]:
             peak_ratio <= 5.0,
             f"{len(big_text) / 1e6:.1f} MB document",
         ),
+        *(row for rows in hostile for row in rows),
+    ]
+
+
+def _deep_and_wide(duplicated: bool, depth: int = 100, name_length: int = 10_000, width: int = 20_000) -> str:
+    """The hostile job of "a reference that stays linear" (tests/reference/_refdocs.py builds the same): a
+    hundred nested objects with 10 KB member names over 20,000 sibling arrays; ``duplicated``: every name twice
+    and every sibling an object with a duplicated member (20,100 duplicate members)."""
+    sibling = '{"":[],"":[]}' if duplicated else "[]"
+    inner = "[" + ",".join([sibling] * width) + "]"
+    for level in reversed(range(depth)):
+        name = json.dumps(f"{level:03d}" + "x" * (name_length - 3))
+        inner = "{" + (f"{name}:0," if duplicated else "") + f"{name}:{inner}" + "}"
+    return json.dumps(_job(0)).replace('"read_only": true}', '"read_only": true}, "x": @@', 1).replace("@@", inner, 1)
+
+
+def _hostile(reference: Any, duplicated: bool) -> list[BenchRow]:
+    """Time (best of three) and peak memory of validating the deep-and-wide document: linear, not 20 GB."""
+    text = _deep_and_wide(duplicated)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        result = reference.validate(text)
+        best = min(best, time.perf_counter() - t0)
+    assert result.valid is not duplicated, "the hostile bench document changed: fix the bench"
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        reference.validate(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    ratio = (peak - base) / len(text)
+    name = "deep-and-wide document" + (", names duplicated" if duplicated else "")
+    size = f"{len(text) / 1e6:.1f} MB document"
+    listed = f"; {len(result.errors)} errors listed, {result.errors_omitted:,} counted" if duplicated else ""
+    return [
+        BenchRow(PART, name, best * 1e3, "ms", "< 1000 ms", best < 1.0, size + listed),
+        BenchRow(PART, f"peak extra memory, {name}", ratio, "x size", "<= 10x", ratio <= 10.0, size),
     ]
 
 
