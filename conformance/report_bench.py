@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .benchrow import BenchRow
-from .progress import Progress
+from .reports.progress import Progress
 
 PART = "reports"
 #: The per-case budget at 10,000 cases/s, in seconds.

@@ -190,7 +190,7 @@ def _progress(total: int, quiet: bool) -> Any:
     if quiet:
         return None
     try:
-        from ..progress import Progress
+        from ..reports.progress import Progress
     except ImportError:
         return None
     return Progress(total, stream=sys.stderr)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..cli import UsageError
 from ..model import OUTCOMES
-from ..report_compare import compare_reports, render_compare
+from ..reports.compare import compare_reports, render_compare
 
 
 def register(sub: Any) -> None:

@@ -17,8 +17,8 @@ from conformance import reference_impl
 from conformance.corpus import Case
 from conformance.evaluate import evaluate
 from conformance.model import ImplInfo, Reply
-from conformance.report_badge import badge_endpoint
 from conformance.reports import build_report, read_stream, render_html, render_junit, render_markdown, render_text
+from conformance.reports.badge import badge_endpoint
 from conformance.runner import ResultsStream, RunConfig, Runner, StreamExists, bounded_stderr
 from conformance.transports import InProcess, TransportOptions
 

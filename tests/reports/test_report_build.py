@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from report_streams import CASES, DIGEST, always_valid, finding, make_records
 
-from conformance import reports
+from conformance.reports import stream as reports
 from conformance.corpus import Case, CorpusError
 from conformance.reports import build_report
 

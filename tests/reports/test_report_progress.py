@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from conformance.progress import CHECK_EVERY, Progress
+from conformance.reports.progress import CHECK_EVERY, Progress
 
 
 class Terminal(io.StringIO):

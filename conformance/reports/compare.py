@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import OUTCOMES
-from .report_util import BAD_OUTCOMES, clean, impl_line, one_line, verdict_line
+from ..model import OUTCOMES
+from .util import BAD_OUTCOMES, clean, impl_line, one_line, verdict_line
 
 #: Differing cases listed in the text and Markdown forms; the dict keeps all of them.
 MAX_LISTED = 500

@@ -16,7 +16,7 @@ from typing import Any
 
 from reference import CLASSES
 
-from .model import OUTCOMES
+from ..model import OUTCOMES
 
 #: Severity of each outcome for the "worst outcome" of a rule: a failed verdict first, then the faults.
 SEVERITY: dict[str, int] = {

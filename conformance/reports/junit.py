@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from .report_util import brief, clean, counted, one_line, verdict_line
+from .util import brief, clean, counted, one_line, verdict_line
 
 #: Characters of a document shown in a finding's testcase.
 DOCUMENT_LIMIT = 4000

@@ -19,8 +19,8 @@ from typing import Any
 
 from reference import CLASSES
 
-from .model import OUTCOMES
-from .report_util import (
+from ..model import OUTCOMES
+from .util import (
     COLOURS,
     SEVERITY,
     brief,
@@ -36,7 +36,7 @@ from .report_util import (
     verdict_line,
     worst,
 )
-from .report_util import (
+from .util import (
     state as run_state,
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .report_util import clean, score, short_claim, state
+from .util import clean, score, short_claim, state
 
 COLOURS = {"brightgreen": "#4c1", "red": "#e05d44", "lightgrey": "#9f9f9f"}
 

@@ -1,4 +1,4 @@
-"""A certification run's reports, rebuilt from its results stream: JSON manifest, text, JUnit, Markdown, HTML, badge.
+"""The certification manifest (the JSON report), rebuilt from a run's results stream.
 
 A run writes ``RESULTS.jsonl`` as it goes (record types: :mod:`conformance.model`). Every report is a pure
 function of those records, so ``vmjob report`` can rebuild any of them later, from a run that finished or
@@ -23,35 +23,14 @@ from typing import Any
 
 from reference import LEVELS
 
-from . import safejson
-from .corpus import Case, CorpusError, digest, load_corpus
-from .model import OUTCOMES
-from .report_badge import badge_endpoint, render_badge_svg
-from .report_compare import compare_reports, render_compare
-from .report_html import render_html
-from .report_junit import render_junit
-from .report_markdown import render_markdown
-from .report_util import (
-    BAD_OUTCOMES,
-    claim_text,
-    clean,
-    counted,
-    expected_got,
-    extra_message,
-    failures,
-    impl_line,
-    incomplete,
-    one_line,
-    transport_line,
-    verdict_line,
-    worst,
-)
-from .summary import counted_levels, summarize
+from .. import safejson
+from ..corpus import Case, CorpusError, digest, load_corpus
+from ..model import OUTCOMES
+from ..summary import counted_levels, summarize
+from .util import BAD_OUTCOMES, worst
 
 #: Version of the JSON report's shape; bumped on any change a reader must know about.
 REPORT_VERSION = 1
-#: How many failures the text summary lists.
-TEXT_FAILURES = 10
 #: Records are a few levels deep (a result's ``got`` holds a list of issues); a deeper line is corrupt.
 RECORD_DEPTH = 32
 
@@ -348,132 +327,3 @@ def _rule_table(results: list[dict[str, Any]], findings: list[dict[str, Any]]) -
             e["worst"] = "fail"  # a finding is a divergence on the rule, the worst there is
         out[rule_id] = e
     return out
-
-
-# --- text --------------------------------------------------------------------------------------------
-
-
-def render_text(report: dict[str, Any], stream: str | os.PathLike[str] | None = None) -> str:
-    """The terminal summary: manifest, counts per outcome and class, the first failures, findings, where the
-    results ``stream`` went, and the verdict (last line)."""
-    s = report["summary"]
-    lines = [
-        f"{impl_line(report)} over {transport_line(report)}",
-        f"claim: {claim_text(report) or 'not stated'}",
-        f"corpus {clean(report.get('corpus_digest'))} · seed {clean(report.get('seed'))} · level {report['level']}",
-        f"{s['total']} cases: " + ", ".join(f"{s['outcomes'][o]} {o}" for o in OUTCOMES if s["outcomes"][o])
-        if s["total"]
-        else "0 cases",
-    ]
-    if s["classes"]:
-        shown = [o for o in OUTCOMES if any(c[o] for c in s["classes"].values())]
-        width = max(len(k) for k in s["classes"]) + 2
-        lines.append("")
-        lines.append("class".ljust(width) + "".join(o.rjust(9) for o in shown))
-        for name, counts in s["classes"].items():
-            lines.append(clean(name).ljust(width) + "".join(str(counts[o]).rjust(9) for o in shown))
-    stats = report.get("fuzz_stats")
-    if stats:
-        lines.append("")
-        fuzz = s.get("fuzz") or {}
-        asked = f" of {fuzz['asked']:,} asked" if fuzz.get("asked") else ""
-        lines.append(
-            f"fuzz: {stats.get('examples', 0)}{asked} generated cases sent (seed {clean(report.get('seed'))}): "
-            f"{stats.get('agreed', 0)} agreed with the reference, {stats.get('findings', 0)} findings, "
-            f"{stats.get('faults', 0)} faults" + (f", {stats['declined']} declined" if stats.get("declined") else "")
-        )
-    bad = failures(report)
-    if bad:
-        lines.append("")
-        lines.append(f"Failures ({len(bad)}{f', first {TEXT_FAILURES}' if len(bad) > TEXT_FAILURES else ''}):")
-        for r in bad[:TEXT_FAILURES]:
-            note = "" if counted(report, r) else f", not counted at level {report['level']}"
-            lines.append(
-                f"  {one_line(r['id'])}: {r['outcome']} — rule {one_line(r['rule'])} ({one_line(r['level'])}{note})"
-            )
-            lines.append(f"      {expected_got(r)}")
-            if extra_message(r):
-                lines.append(f"      {one_line(r['message'])}")
-    if report["findings"]:
-        lines.append("")
-        lines.append(f"Findings of the fuzzer ({len(report['findings'])}):")
-        for f in report["findings"][:TEXT_FAILURES]:
-            lines.append(f"  {one_line(f['id'])}: rule {one_line(f['rule'])} ({one_line(f['level'])})")
-            lines.append(f"      {expected_got(f)}")
-    for note in report.get("notes", []):
-        lines.append("")
-        lines.append(f"note: {one_line(note, 1000)}")
-    gaps = incomplete(report)
-    if gaps:
-        lines.append("")
-        lines.append("Incomplete: a certificate needs every case inside the claim answered.")
-        lines.extend(f"  {gap}" for gap in gaps)
-    if stream is not None:
-        lines.append("")
-        lines.append(
-            f"results stream: {one_line(str(stream), 500)} (vmjob report FILE --html r.html rebuilds any report)"
-        )
-    lines.append("")
-    lines.append(verdict_line(report))
-    return "\n".join(lines) + "\n"
-
-
-# --- writing -----------------------------------------------------------------------------------------
-
-
-def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_reports(
-    report: dict[str, Any],
-    *,
-    json: str | os.PathLike[str] | None = None,
-    junit: str | os.PathLike[str] | None = None,
-    markdown: str | os.PathLike[str] | None = None,
-    html: str | os.PathLike[str] | None = None,
-    badge: str | os.PathLike[str] | None = None,
-    badge_endpoint: str | os.PathLike[str] | None = None,
-) -> None:
-    """Write each report asked for (a path), creating parent directories."""
-    renderers = {
-        "JSON": (json, render_json),
-        "JUnit XML": (junit, render_junit),
-        "Markdown": (markdown, render_markdown),
-        "HTML": (html, render_html),
-        "badge": (badge, render_badge_svg),
-        "badge endpoint": (badge_endpoint, _render_endpoint),
-    }
-    for label, (path, render) in renderers.items():
-        if path is None:
-            continue
-        p = Path(path)
-        # Lone surrogates (from JSON escapes in implementation output) become \udcXX escapes, still valid JSON.
-        data = render(report).encode("utf-8", "backslashreplace")
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        except OSError as err:
-            raise ReportError(f"cannot write the {label} report to {p}: {err.strerror or err}") from err
-
-
-def _render_endpoint(report: dict[str, Any]) -> str:
-    return render_json(badge_endpoint(report))
-
-
-__all__ = [
-    "REPORT_VERSION",
-    "ReportError",
-    "badge_endpoint",
-    "build_report",
-    "compare_reports",
-    "read_stream",
-    "render_badge_svg",
-    "render_compare",
-    "render_html",
-    "render_json",
-    "render_junit",
-    "render_markdown",
-    "render_text",
-    "write_reports",
-]

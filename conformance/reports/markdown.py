@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from .model import OUTCOMES
-from .report_util import brief, clean, counted, failures, impl_line, one_line, transport_line, verdict_line
+from ..model import OUTCOMES
+from .util import brief, clean, counted, failures, impl_line, one_line, transport_line, verdict_line
 
 #: Failures listed in the table, and characters of a finding's minimal document shown.
 MAX_ROWS = 200

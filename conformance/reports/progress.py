@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .report_util import BAD_OUTCOMES
+from .util import BAD_OUTCOMES
 
 #: Seconds between two redraws, and updates between two clock reads.
 INTERVAL = 0.1
