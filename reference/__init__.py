@@ -1,6 +1,6 @@
 """The reference implementation of the VM Operations Job Protocol v1: the oracle of the conformance suite."""
 
-from ._issues import Issue, ValidationResult
+from ._issues import Issue, Truncation, ValidationResult
 from ._roundtrip import dumps, roundtrip
 from ._rules import CLASSES, KINDS, LEVELS, RULES, Rule
 from ._schema import PAYLOAD_TYPES, payload_schema, schema
@@ -105,6 +105,7 @@ __all__ = [
     "JobValidator",
     "MissingCapabilities",
     "Rule",
+    "Truncation",
     "ValidationError",
     "ValidationResult",
     "dumps",
