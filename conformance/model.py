@@ -1,27 +1,12 @@
-"""The harness's data: what an implementation says, what a case's outcome is, what a run records.
+"""The harness's data: what an implementation says of itself, what it answered, what a case's outcome is.
 
 Results are data, not exceptions (as in Bowtie): a timeout, a crash, a protocol error are recorded
-outcomes with their evidence, never a pass.
-
-The results stream (``RESULTS.jsonl``) is written line by line as a run goes, so a run killed halfway
-loses nothing already done. Each line is one JSON object with a ``type``:
-
-* ``header`` (first): ``suite_version``, ``corpus_digest``, ``seed``, ``started_at`` (RFC 3339),
-  ``implementation`` (:meth:`ImplInfo.to_json`), ``transport`` (e.g. ``{"kind": "cmd", "target": "..."}``),
-  ``level``, ``filters`` (``{"kinds": [...], "classes": [...], "rules": [...]}``), ``fuzz`` (examples asked);
-* ``result``: :meth:`CaseResult.to_json`, one per corpus case;
-* ``finding``: one per fuzz divergence after shrinking and deduplication: ``id``, ``kind``, ``class``,
-  ``level``, ``rule``, ``expected``, ``got``, ``document`` (text) or ``document_base64``, ``original_size``,
-  ``size`` (bytes of the minimal document), ``examples`` (cases tried before it was found), ``seed``,
-  ``message``; ``mode`` (``validate``, ``match`` or ``roundtrip``); a ``match`` finding carries ``required``
-  and ``available`` (the minimal capability lists) instead of a document;
-* ``footer`` (last, absent when the run was killed): ``finished_at``, ``interrupted`` (bool),
-  ``stderr`` (what the implementation wrote outside any request, bounded).
+outcomes with their evidence, never a pass. The records a run writes are in :mod:`conformance.records`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 #: Every outcome a case can have. Only ``pass`` counts as conformance; ``skip`` is a case outside the claim
@@ -79,33 +64,3 @@ class Reply:
     message: str = ""
     #: What the implementation wrote to stderr while it handled this request (bounded).
     stderr: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CaseResult:
-    """One line of the results stream: one corpus case (or fuzz example) run against an implementation."""
-
-    id: str
-    kind: str
-    klass: str
-    level: str
-    rule: str
-    expected: Any
-    got: Any
-    outcome: Outcome
-    message: str = ""
-    stderr: str = ""
-    duration_ms: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["class"] = d.pop("klass")
-        d["type"] = "result"
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> CaseResult:
-        d = {k: v for k, v in d.items() if k != "type"}
-        d["klass"] = d.pop("class")
-        return cls(**d)

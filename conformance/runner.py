@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from . import __version__
 from .corpus import MODES, Case, CorpusError, case_from_json, corpus_files, default_root, digest, read_file
 from .evaluate import evaluate
-from .model import ImplInfo, Reply
+from .model import ImplInfo, Outcome, Reply
+from .records import CaseResult, Footer, Header
 from .summary import summarize
 from .transports.base import Implementation, ImplementationGone
 
@@ -150,7 +151,7 @@ def bounded_stderr(text: str, limit: int = STDERR_IN_RECORD) -> str:
 def record(
     case: Case, outcome: str, got: Any = None, message: str = "", stderr: str = "", duration_ms: float = 0.0
 ) -> dict[str, Any]:
-    """A ``result`` record (the shape of :meth:`conformance.model.CaseResult.to_json`), built directly."""
+    """The ``result`` record of ``case`` (:class:`conformance.records.CaseResult`), as the stream's JSON."""
     extra: dict[str, Any] = {"description": case.description, "source": case.source}
     if outcome not in ("pass", "skip") and case.data is not None and len(case.data) <= DOCUMENT_IN_RECORD:
         text = case.text
@@ -160,21 +161,10 @@ def record(
             extra["document_base64"] = base64.b64encode(case.data).decode("ascii")
     if stderr and len(stderr) > STDERR_IN_RECORD:
         stderr = bounded_stderr(stderr)
-    return {
-        "type": "result",
-        "id": case.id,
-        "kind": case.kind,
-        "class": case.klass,
-        "level": case.level,
-        "rule": case.rule,
-        "expected": case.expected(),
-        "got": got,
-        "outcome": outcome,
-        "message": message,
-        "stderr": stderr,
-        "duration_ms": round(duration_ms, 3),
-        "extra": extra,
-    }
+    return CaseResult(
+        case.id, case.kind, case.klass, case.level, case.rule, case.expected(), got, cast(Outcome, outcome),
+        message, stderr, round(duration_ms, 3), extra,
+    ).to_json()  # fmt: skip
 
 
 class Runner:
@@ -223,19 +213,20 @@ class Runner:
 
     def header(self) -> dict[str, Any]:
         cfg = self.config
-        return {
-            "type": "header",
-            "suite_version": __version__,
-            "corpus_digest": digest(cfg.corpus),
-            "seed": cfg.seed,
-            "started_at": now(),
-            "implementation": self.info.to_json(),
-            "transport": cfg.transport,
-            "level": cfg.level,
-            "filters": {"kinds": list(cfg.kinds), "classes": list(cfg.classes), "rules": list(cfg.rules)},
-            "fuzz": cfg.fuzz,
-            "timeout": cfg.timeout,
-        }
+        return Header(
+            suite_version=__version__,
+            corpus_digest=digest(cfg.corpus),
+            seed=cfg.seed,
+            started_at=now(),
+            implementation=self.info,
+            transport=cfg.transport,
+            level=cfg.level,
+            kinds=cfg.kinds,
+            classes=cfg.classes,
+            rules=cfg.rules,
+            fuzz=cfg.fuzz,
+            timeout=cfg.timeout,
+        ).to_json()
 
     def run(self) -> dict[str, Any]:
         info = self.impl.info
@@ -252,16 +243,15 @@ class Runner:
                 self._fuzz()
             interrupted = False
         finally:
-            footer = {
-                "type": "footer",
-                "finished_at": now(),
-                "interrupted": interrupted,
+            footer = Footer(
+                finished_at=now(),
+                interrupted=interrupted,
                 # Why cases (or the fuzz campaign) were not run: the verdict says it beside "incomplete".
-                "stopped": self.stopped or "",
-                "stderr": str(getattr(self.impl, "stderr", "") or "")[:16384],
-                "restarts": getattr(self.impl, "restarts", 0),
-                **({"fuzz": self.fuzz_stats.to_json()} if self.fuzz_stats is not None else {}),
-            }
+                stopped=self.stopped or "",
+                stderr=str(getattr(self.impl, "stderr", "") or "")[:16384],
+                restarts=getattr(self.impl, "restarts", 0),
+                fuzz=self.fuzz_stats.to_json() if self.fuzz_stats is not None else None,
+            ).to_json()
             self._emit(footer)
         results = ({"outcome": o, "class": c, "level": lv} for (o, c, lv), n in self._tally.items() for _ in range(n))
         return summarize(results, self._findings, self.config.level, header=header, footer=footer)

@@ -14,18 +14,15 @@ Steps and their one exception, :class:`ReportError` (the message names the file,
 from __future__ import annotations
 
 import base64
-import json
-import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from reference import LEVELS
-
 from .. import safejson
 from ..corpus import Case, CorpusError, digest, load_corpus
 from ..model import OUTCOMES
+from ..records import CaseResult, Finding, Footer, Header, RecordError
 from ..summary import counted_levels, summarize
 from .util import BAD_OUTCOMES, worst
 
@@ -80,9 +77,6 @@ def read_stream(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 # --- building the report -----------------------------------------------------------------------------
 
-_RESULT_KEYS = ("id", "kind", "class", "level", "rule", "outcome")
-_FINDING_KEYS = ("id", "class", "level", "rule")
-
 
 def build_report(
     records: Iterable[dict[str, Any]],
@@ -100,28 +94,31 @@ def build_report(
         counted_levels(level)
     except ValueError as err:
         raise ReportError(str(err)) from err
-    header: dict[str, Any] | None = None
-    footer: dict[str, Any] | None = None
+    header: Header | None = None
+    footer: Footer | None = None
     truncated: dict[str, Any] | None = None
     results: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
     for n, rec in enumerate(records, 1):
-        kind = rec.get("type") if isinstance(rec, dict) else None
-        if kind == "header":
-            if header is not None:
-                raise ReportError(f"record {n}: a second header: the streams of two runs were joined")
-            header = rec
-        elif kind == "result":
-            results.append(_result_item(rec, n))
-        elif kind == "finding":
-            findings.append(_finding_item(rec, n))
-        elif kind == "footer":
-            footer = rec
-        elif kind == "truncated":
-            truncated = rec
-        elif not isinstance(rec, dict):
+        if not isinstance(rec, dict):
             raise ReportError(f"record {n}: expected a JSON object, got {type(rec).__name__}")
-        # Other record types are left for newer readers.
+        kind = rec.get("type")
+        try:
+            if kind == "header":
+                if header is not None:
+                    raise ReportError(f"record {n}: a second header: the streams of two runs were joined")
+                header = Header.from_json(rec)
+            elif kind == "result":
+                results.append(_result_item(CaseResult.from_json(rec)))
+            elif kind == "finding":
+                findings.append(_finding_item(Finding.from_json(rec)))
+            elif kind == "footer":
+                footer = Footer.from_json(rec)
+            elif kind == "truncated":
+                truncated = rec
+            # Other record types are left for newer readers.
+        except RecordError as err:
+            raise ReportError(f"record {n} ({err.what}): {err.why}") from err
     if header is None:
         raise ReportError("the results stream has no header record: the run did not start, or this is not one")
 
@@ -133,88 +130,46 @@ def build_report(
         )
     if footer is None:
         notes.append("The stream has no footer: the run was killed before it finished.")
-    interrupted = footer is None or truncated is not None or bool(footer.get("interrupted"))
+    interrupted = footer is None or truncated is not None or footer.interrupted
+    head, foot = header.to_json(), footer.to_json() if footer is not None else None
     notes.extend(_attach_documents(results, header, cases))
 
-    summary = summarize(results, findings, level, header=header, footer=footer, interrupted=interrupted)
-    conformant = bool(summary["conformant"])
-    impl = _implementation(header.get("implementation"))
-    filters: dict[str, Any] = header["filters"] if isinstance(header.get("filters"), dict) else {}
+    summary = summarize(results, findings, level, header=head, footer=foot, interrupted=interrupted)
+    impl = header.implementation.to_json()
     return {
         "report_version": REPORT_VERSION,
-        "suite_version": _text_or_none(header.get("suite_version")),
-        "corpus_digest": _text_or_none(header.get("corpus_digest")),
-        "seed": header.get("seed") if isinstance(header.get("seed"), int) else _text_or_none(header.get("seed")),
-        "started_at": _text_or_none(header.get("started_at")),
-        "finished_at": _text_or_none(footer.get("finished_at")) if footer else None,
+        "suite_version": header.suite_version,
+        "corpus_digest": header.corpus_digest,
+        "seed": header.seed,
+        "started_at": header.started_at,
+        "finished_at": footer.finished_at if footer else None,
         "interrupted": interrupted,
         "implementation": impl,
         "claimed": {"kinds": impl["kinds"], "classes": impl["classes"]},
         "claim": summary["claim"],
-        "transport": _transport(header.get("transport")),
+        "transport": header.transport,
         "level": level,
-        "run_level": _text_or_none(header.get("level")),
-        "filters": {k: _string_list(filters.get(k)) for k in ("kinds", "classes", "rules")},
-        "fuzz": header.get("fuzz") if isinstance(header.get("fuzz"), int) else None,
-        "conformant": conformant,
+        "run_level": header.level,
+        "filters": head["filters"],
+        "fuzz": header.fuzz or None,
+        "conformant": bool(summary["conformant"]),
         "summary": summary,
         "rules": _rule_table(results, findings),
         "results": results,
         "findings": findings,
-        "stderr": str(footer.get("stderr") or "") if footer else "",
-        "fuzz_stats": footer.get("fuzz") if footer and isinstance(footer.get("fuzz"), dict) else None,
+        "stderr": footer.stderr if footer else "",
+        "fuzz_stats": footer.fuzz if footer else None,
         "notes": notes,
     }
 
 
-def _string_list(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _implementation(value: Any) -> dict[str, Any]:
-    """The header's implementation, each field of the type the reports expect (a stream may be hand-made)."""
-    impl = value if isinstance(value, dict) else {}
-    out: dict[str, Any] = {k: _text_or_none(impl.get(k)) or "" for k in ("name", "version", "language")}
-    out["homepage"] = _text_or_none(impl.get("homepage"))
-    out["kinds"] = _string_list(impl.get("kinds"))
-    out["classes"] = _string_list(impl.get("classes"))
-    return out
-
-
-def _transport(value: Any) -> dict[str, str] | None:
-    if not isinstance(value, dict):
-        return None
-    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
-
-
-def _text_or_none(value: Any) -> str | None:
-    """A header or footer field as text (the manifest's fields are strings), None when it is absent."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value)
-
-
-def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
-    _require(rec, _RESULT_KEYS, n, "result")
-    _check_level(rec, n, "result")
-    if rec["outcome"] not in OUTCOMES:
-        raise ReportError(
-            f"record {n} (result {rec['id']!r}): outcome {rec['outcome']!r} is not one of {', '.join(OUTCOMES)}"
-        )
-    item = {k: rec[k] for k in _RESULT_KEYS}
-    item["expected"] = rec.get("expected")
-    item["got"] = rec.get("got")
-    item["message"] = str(rec.get("message") or "")
-    item["stderr"] = str(rec.get("stderr") or "")
-    duration = rec.get("duration_ms")
-    if isinstance(duration, (int, float)) and math.isfinite(duration):
-        item["duration_ms"] = max(0.0, float(duration))
-    else:
-        item["duration_ms"] = 0.0
-    extra = rec.get("extra")
-    extra = dict(extra) if isinstance(extra, dict) else {}
+def _result_item(r: CaseResult) -> dict[str, Any]:
+    """A result as the report lists it: its document and description beside it, other extras apart."""
+    item = r.to_json()
+    del item["type"]
+    extra = item.pop("extra")
     for key in ("document", "document_base64", "description"):
-        value = rec.get(key, extra.pop(key, None))
+        value = extra.pop(key, None)
         if isinstance(value, str):
             item[key] = value
     if extra:
@@ -222,38 +177,16 @@ def _result_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
     return item
 
 
-def _finding_item(rec: dict[str, Any], n: int) -> dict[str, Any]:
-    # A fault on a generated document that no rule labels (a plain valid document) has no rule.
-    fault = rec.get("fault")
-    _require(rec, _FINDING_KEYS if not (isinstance(fault, str) and fault) else _FINDING_KEYS[:-1], n, "finding")
-    if rec.get("rule") is not None and not isinstance(rec.get("rule"), str):
-        raise ReportError(f"record {n} (finding {rec['id']!r}): 'rule' is not a string")
-    _check_level(rec, n, "finding")
-    item = {k: v for k, v in rec.items() if k != "type"}
-    if not isinstance(item.get("kind"), str):
-        item["kind"] = ""
-    if item.get("rule") is None:
-        item["rule"] = f"fault on a generated {item['kind'] or ''} document".replace("  ", " ")
-    item["message"] = str(item.get("message") or "")
+def _finding_item(f: Finding) -> dict[str, Any]:
+    item = f.to_json()
+    del item["type"]
+    if f.rule is None:  # a fault on a plain valid document, which no rule labels
+        item["rule"] = f"fault on a generated {f.kind} document" if f.kind else "fault on a generated document"
     return item
 
 
-def _require(rec: dict[str, Any], keys: tuple[str, ...], n: int, what: str) -> None:
-    missing = [k for k in keys if not isinstance(rec.get(k), str)]
-    if missing:
-        label = f"{what} {rec['id']!r}" if isinstance(rec.get("id"), str) else what
-        raise ReportError(f"record {n} ({label}): {', '.join(repr(k) for k in missing)} missing or not a string")
-
-
-def _check_level(rec: dict[str, Any], n: int, what: str) -> None:
-    if rec["level"] not in LEVELS:
-        raise ReportError(
-            f"record {n} ({what} {rec['id']!r}): level {rec['level']!r} is not one of {', '.join(LEVELS)}"
-        )
-
-
 def _attach_documents(
-    results: list[dict[str, Any]], header: dict[str, Any], cases: Iterable[Case] | Mapping[str, Case] | None
+    results: list[dict[str, Any]], header: Header, cases: Iterable[Case] | Mapping[str, Case] | None
 ) -> list[str]:
     """Give each non-passing result its document and description; the notes say when that was impossible."""
     wanted = [r for r in results if r["outcome"] in BAD_OUTCOMES]
@@ -261,11 +194,11 @@ def _attach_documents(
         return []
     if cases is None:
         try:
-            if digest() != header.get("corpus_digest"):
+            if digest() != header.corpus_digest:
                 if any("document" not in r and "document_base64" not in r for r in wanted):
                     return [
                         "Documents of failed cases are not shown: the installed corpus is not the one this run "
-                        f"used (corpus digest {header.get('corpus_digest')})."
+                        f"used (corpus digest {header.corpus_digest})."
                     ]
                 return []
             cases = load_corpus()

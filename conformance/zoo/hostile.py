@@ -159,9 +159,10 @@ def certify(
     seed: int = 1,
     fuzz: int = HOSTILE_FUZZ,
     timeout: float = HOSTILE_TIMEOUT,
+    stream: Path | None = None,
 ) -> dict[str, Any]:
     """Certify ``member`` as ``vmjob certify --cmd`` does, at its level; the run's summary (``conformant``
-    must be False, and ``incomplete`` / ``blocking`` say why)."""
+    must be False, and ``incomplete`` / ``blocking`` say why); the results go to ``stream`` if given."""
     from ..runner import ResultsStream, RunConfig, Runner
     from ..transports import Persistent, TransportOptions
     from .score import command
@@ -175,14 +176,14 @@ def certify(
         transport={"kind": "cmd", "target": command(member.name)},
     )
     with tempfile.TemporaryDirectory(prefix="vmjob-hostile-") as tmp:
-        stream = ResultsStream(Path(tmp) / "results.jsonl")
+        results = ResultsStream(stream or Path(tmp) / "results.jsonl")
         impl = Persistent(command(member.name), TransportOptions(timeout=timeout))
         try:
             impl.start()
-            return Runner(impl, config, stream).run()
+            return Runner(impl, config, results).run()
         finally:
             impl.close()
-            stream.close()
+            results.close()
 
 
 def serve(member: Hostile, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> int:

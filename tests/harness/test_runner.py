@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
-from conformance.model import CaseResult
+from conformance.records import CaseResult, Finding, Footer, Header
 
 from .conftest import REFERENCE_CMD, certify, fake
 
@@ -92,3 +92,26 @@ def test_fuzz_findings_stream_after_the_corpus(corpus: Path, tmp_path: Path, mon
     findings = [r for r in recs if r["type"] == "finding"]
     assert findings and recs[0]["fuzz"] == 30 and recs[0]["seed"] == 1
     assert [r["type"] for r in recs].index("finding") > max(i for i, r in enumerate(recs) if r["type"] == "result")
+
+
+def test_every_record_a_run_writes_is_described_by_the_stream_schema(tmp_path: Path) -> None:
+    """The records' one definition (conformance.records) and the published schema agree, on a run with
+    results of every kind of outcome, a finding with no rule (a fault on a plain valid document) and a footer."""
+    from importlib import resources
+
+    import jsonschema
+
+    from conformance.zoo.hostile import HOSTILE, certify
+
+    schema = json.loads(resources.files("conformance").joinpath("schemas", "results-stream.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    stream = tmp_path / "r.jsonl"
+    certify(HOSTILE["errored-on-valid"], fuzz=300, timeout=2.0, stream=stream)
+    records = [json.loads(line) for line in stream.read_text().split("\n") if line]
+    assert {r["type"] for r in records} == {"header", "result", "finding", "footer"}
+    assert any(r["type"] == "finding" and r["rule"] is None for r in records)
+    classes = {"header": Header, "result": CaseResult, "finding": Finding, "footer": Footer}
+    for r in records:
+        errors = [e.message for e in validator.iter_errors(r)]
+        assert errors == [], (r["type"], errors)
+        assert classes[r["type"]].from_json(r).to_json() == r

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.corpus import Case
-from conformance.model import CaseResult
+from conformance.records import CaseResult
 from conformance.transports import InProcess
 
 HOSTILE = "</script><script>alert(1)</script>\"'&<b>bold</b>\x00\x07\x1b[31m\ud800\ufffe"

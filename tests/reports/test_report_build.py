@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from report_streams import CASES, DIGEST, always_valid, finding, make_records
 
-from conformance.reports import stream as reports
 from conformance.corpus import Case, CorpusError
 from conformance.reports import build_report
+from conformance.reports import stream as reports
 
 SCHEMA = json.loads(resources.files("conformance").joinpath("schemas/report.schema.json").read_text())
 RESULT_KEYS = {"id", "kind", "class", "level", "rule", "expected", "got", "outcome", "message", "stderr", "duration_ms"}
