@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -12,7 +11,10 @@ from typing import Any
 from reference import CLASSES, KINDS
 
 from ..cli import UsageError
-from ..corpus import Case, CorpusError, default_root, load_corpus, select
+from ..corpus import Case, CorpusError, corpus_files, default_root, load_corpus, read_text_and_json, select
+
+# The verbs import what they run (the generator, the checker, the promoter and the fuzzer behind it) when
+# they run: `vmjob --help` imports every command module, and stays fast.
 
 
 def register(sub: Any) -> None:
@@ -71,7 +73,7 @@ def _cases(args: argparse.Namespace) -> list[Case]:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from ..corpus_gen import generate
+    from ..corpus.generate import generate
 
     report = generate(_root(args))
     print(
@@ -83,8 +85,7 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_format(args: argparse.Namespace) -> int:
-    from ..corpus import CorpusError, corpus_files, read_text_and_json
-    from ..corpus_format import canonical_text
+    from ..corpus.format import canonical_text
 
     root = _root(args)
     changed = bad = 0
@@ -105,7 +106,7 @@ def run_format(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..corpus_check import check
+    from ..corpus.check import check
 
     problems = check(_root(args))
     for p in problems:
@@ -118,7 +119,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_coverage(args: argparse.Namespace) -> int:
-    from ..corpus_check import coverage
+    from ..corpus.check import coverage
 
     rows = coverage(_cases(args))
     if args.format == "json":
@@ -167,7 +168,7 @@ def _outcome(case: Case) -> str:
 def run_stats(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from ..corpus_check import coverage
+    from ..corpus.check import coverage
 
     cases = _cases(args)
     print(f"{len(cases)} cases")
@@ -237,11 +238,6 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_promote(args: argparse.Namespace) -> int:
-    try:
-        module = importlib.import_module("conformance.fuzz.promote")
-    except ImportError as err:
-        raise UsageError(f"promoting findings is not available yet (conformance.fuzz.promote: {err})") from err
-    func = getattr(module, "run", None)
-    if not callable(func):
-        raise UsageError("promoting findings is not available yet (conformance.fuzz.promote has no run)")
-    return int(func(args) or 0)
+    from ..corpus.promote import run
+
+    return run(args)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from conformance.corpus import default_root
-from conformance.corpus_check import check
-from conformance.corpus_format import canonical_text
-from conformance.corpus_gen import build, file_description
+from conformance.corpus.check import check
+from conformance.corpus.format import canonical_text
+from conformance.corpus.generate import build, file_description
 
 ROOT = default_root()
 
@@ -201,7 +201,7 @@ def test_check_exits_1_with_one_line_per_problem_and_2_on_usage(corpus: Path, tm
 
 
 def test_generate_is_a_no_op_on_the_shipped_corpus_and_leaves_curated_files_alone(corpus: Path) -> None:
-    from conformance.corpus_gen import generate
+    from conformance.corpus.generate import generate
 
     curated = corpus / "job/core/examples.json"
     before = curated.read_bytes()
@@ -214,7 +214,7 @@ def test_generate_is_a_no_op_on_the_shipped_corpus_and_leaves_curated_files_alon
 
 
 def test_generate_issues_a_curated_case_id_and_restores_a_damaged_generated_file(corpus: Path) -> None:
-    from conformance.corpus_gen import generate
+    from conformance.corpus.generate import generate
 
     def add(body: dict[str, Any]) -> None:
         case = dict(body["cases"][1])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conformance.corpus import default_root
-from conformance.corpus_check import check
+from conformance.corpus.check import check
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE = "tests.fuzz.fakes:accepts_priority_11"

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 import reference
+from conformance.corpus.promote import case_of
 from conformance.fuzz import _capabilities, _gen, _roundtrip
 from conformance.fuzz._mutate import sites
 from conformance.fuzz._schemas import kind_root
 from conformance.fuzz.differential import FuzzStats, finding_bytes, fuzz, replay_finding
-from conformance.fuzz.promote import case_of
 from conformance.model import Reply
 from conformance.zoo import Impl, Variant
 from conformance.zoo._impl import dumps, reference_match, reference_writer

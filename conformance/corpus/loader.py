@@ -132,7 +132,7 @@ def default_root() -> Path:
     try:
         return Path(str(resources.files("vmjob_corpus")))
     except (ImportError, NotADirectoryError, TypeError):
-        return Path(__file__).resolve().parent.parent / "corpus"
+        return Path(__file__).resolve().parents[2] / "corpus"
 
 
 def corpus_files(root: Path | None = None) -> list[Path]:

@@ -20,9 +20,9 @@ import reference
 from reference._parse import parse
 from reference._rules import KIND_CLASS, KINDS, RULES
 
-from .corpus import Case, CorpusError, case_from_json, corpus_files, read_text_and_json
-from .corpus_format import LEDGER, canonical_text, ledger_lines
-from .corpus_gen import needs_text
+from .format import LEDGER, canonical_text, ledger_lines
+from .generate import needs_text
+from .loader import Case, CorpusError, case_from_json, corpus_files, read_text_and_json
 
 SCHEMA_FILE = "case.schema.json"
 #: Common rules and the kinds in which each must be covered both ways.
@@ -60,7 +60,7 @@ class CoverageRow:
 def _case_validator(root: Path) -> Any:
     path = root / SCHEMA_FILE
     if not path.exists():
-        path = Path(__file__).resolve().parent.parent / "corpus" / SCHEMA_FILE
+        path = Path(__file__).resolve().parents[2] / "corpus" / SCHEMA_FILE
     return _validator_for(path.read_text(encoding="utf-8"))
 
 

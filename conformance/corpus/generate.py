@@ -20,7 +20,7 @@ from typing import Any
 from reference import RULES
 from reference._rules import KIND_CLASS
 
-from .corpus_format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
+from .format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
 
 _ID_SAFE = re.compile(r"[^a-z0-9.-]+")
 _RAW = "@@RAW@@"
@@ -219,10 +219,10 @@ def file_description(path: str, cases: list[dict[str, Any]]) -> str:
 
 def build() -> Corpus:
     """Every generated case, in a deterministic order."""
-    from . import corpus_families
+    from . import families
 
     corpus = Corpus()
-    corpus_families.generate(corpus)
+    families.generate(corpus)
     return corpus
 
 
@@ -263,7 +263,7 @@ def generate(root: Path) -> GenerateReport:
     ledger = read_ledger(root)
     issued = set(ledger)
     # Curated files count too: their ids are issued by the first `generate` that sees them.
-    from .corpus import load_corpus
+    from .loader import load_corpus
 
     present = {c.id for c in load_corpus(root)}
     new_ids = sorted((corpus.ids | present) - issued)

@@ -21,11 +21,11 @@ from typing import Any
 import reference
 
 from ..cli import UsageError
-from ..corpus import CorpusError, cases_of, default_root, read_text_and_json
-from ..corpus_format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
-from ..corpus_gen import slug
-from ._schemas import rule_class
-from .differential import finding_bytes
+from ..fuzz._schemas import rule_class
+from ..fuzz.differential import finding_bytes
+from .format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
+from .generate import slug
+from .loader import CorpusError, cases_of, default_root, read_text_and_json
 
 _SHOULD = re.compile(r"\b[Ss][Hh][Oo][Uu][Ll][Dd]\b")
 FILE_NAME = "promoted.json"
