@@ -20,8 +20,7 @@ import reference
 from reference._parse import parse
 from reference._rules import KIND_CLASS, KINDS, RULES
 
-from .format import LEDGER, canonical_text, ledger_lines
-from .generate import needs_text
+from .format import LEDGER, canonical_text, ledger_lines, needs_text
 from .loader import Case, CorpusError, case_from_json, corpus_files, read_text_and_json
 
 SCHEMA_FILE = "case.schema.json"

@@ -12,7 +12,7 @@ from typing import Any
 
 from reference import OPERATIONS
 
-from .generate import Corpus, drop, dumps, put, raw, slug
+from .builder import Corpus, drop, dumps, put, raw, slug
 
 TS = "2026-01-15T10:30:00Z"
 U8, U32, U64 = 255, 4294967295, 18446744073709551615

@@ -6,6 +6,9 @@ in a fixed order, two-space indentation, UTF-8 without ASCII escapes, one final 
 The ledger ``corpus/ids.txt`` lists every id ever issued, one per line, in the order issued. It is
 append-only: an id is retired by appending `` retired: REASON`` to its line, never by deleting the line,
 so that a retired id can never be issued again for another meaning.
+
+A document is written as JSON (``document``) only when a reader in any language keeps it exactly; otherwise
+as its text (``document_text``), see :func:`needs_text`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,20 @@ LEDGER_HEADER = (
     "# Every corpus case id ever issued, in the order issued. Append-only: `vmjob corpus generate` appends new\n"
     "# ids; to retire one, append ' retired: REASON' to its line. Never delete or reorder a line.\n"
 )
+
+
+def needs_text(value: Any) -> bool:
+    """True when a JSON reader in another language might not keep ``value`` exactly (floats, big integers)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float) or (type(v) is int and abs(v) > 2**53):
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:

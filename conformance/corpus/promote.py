@@ -21,10 +21,9 @@ from typing import Any
 import reference
 
 from ..cli import UsageError
-from ..fuzz._schemas import rule_class
 from ..fuzz.differential import finding_bytes
+from .builder import class_of, slug
 from .format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
-from .generate import slug
 from .loader import CorpusError, cases_of, default_root, read_text_and_json
 
 _SHOULD = re.compile(r"\b[Ss][Hh][Oo][Uu][Ll][Dd]\b")
@@ -49,7 +48,7 @@ def case_of(finding: dict[str, Any]) -> dict[str, Any]:
     result = reference.validate(data, kind)
     # The class names a folder of the corpus: it comes from the rule, never from the file (a finding
     # saying "class": "../../x" must not choose where the case is written).
-    klass = rule_class(rule, kind)
+    klass = class_of(rule, kind)
     if finding.get("class") not in (None, klass):
         raise ValueError(
             f"finding {fid!r}: class={finding.get('class')!r} is not the class of rule {rule} in a {kind} ({klass})"
