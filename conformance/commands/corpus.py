@@ -238,6 +238,25 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_promote(args: argparse.Namespace) -> int:
-    from ..corpus.promote import run
+    from ..corpus.format import LEDGER
+    from ..corpus.promote import promote
+    from .fuzz import read_records
 
-    return run(args)
+    root = _root(args)
+    out = Path(args.out) if args.out else None
+    records = list(read_records(args.report))
+    findings = [r for r in records if r.get("type", "finding") == "finding"]
+    if not findings:
+        print(f"vmjob corpus promote: {args.report} holds no finding; nothing to promote")
+        return 0
+    added = promote(findings, root, out)
+    for path, ids in sorted(added.items()):
+        inside = path.resolve().is_relative_to(root.resolve())
+        where = path.resolve().relative_to(root.resolve()).as_posix() if inside else str(path)
+        note = "" if inside else f" (outside the corpus at {root}: issue the ids in its {LEDGER} when moving it in)"
+        print(f"{where}: {len(ids)} new case(s){note}")
+        for i in ids:
+            print(f"  {i}")
+    total = sum(len(v) for v in added.values())
+    print(f"vmjob corpus promote: {total} new case(s) from {len(findings)} finding(s); run `vmjob corpus check`")
+    return 0

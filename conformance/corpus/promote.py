@@ -10,7 +10,6 @@ result passes ``vmjob corpus check``.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -24,7 +23,7 @@ from ..cli import UsageError
 from ..fuzz.differential import finding_bytes
 from .builder import class_of, slug
 from .format import LEDGER, LEDGER_HEADER, canonical_text, read_ledger
-from .loader import CorpusError, cases_of, default_root, read_text_and_json
+from .loader import CorpusError, cases_of, read_text_and_json
 
 _SHOULD = re.compile(r"\b[Ss][Hh][Oo][Uu][Ll][Dd]\b")
 FILE_NAME = "promoted.json"
@@ -181,29 +180,3 @@ def _issue(root: Path, ids: list[str]) -> None:
     with ledger.open("a", encoding="utf-8") as fh:
         for i in fresh:
             fh.write(i + "\n")
-
-
-def run(args: argparse.Namespace) -> int:
-    """The ``vmjob corpus promote`` command (registered by the corpus command group)."""
-    from ..commands.fuzz import read_records
-
-    root = Path(getattr(args, "corpus", None) or default_root())
-    if not root.is_dir():
-        raise UsageError(f"--corpus={str(root)!r} is not a directory")
-    out = Path(args.out) if getattr(args, "out", None) else None
-    records = list(read_records(args.report))
-    findings = [r for r in records if r.get("type", "finding") == "finding"]
-    if not findings:
-        print(f"vmjob corpus promote: {args.report} holds no finding; nothing to promote")
-        return 0
-    added = promote(findings, root, out)
-    for path, ids in sorted(added.items()):
-        inside = path.resolve().is_relative_to(root.resolve())
-        where = path.resolve().relative_to(root.resolve()).as_posix() if inside else str(path)
-        note = "" if inside else f" (outside the corpus at {root}: issue the ids in its {LEDGER} when moving it in)"
-        print(f"{where}: {len(ids)} new case(s){note}")
-        for i in ids:
-            print(f"  {i}")
-    total = sum(len(v) for v in added.values())
-    print(f"vmjob corpus promote: {total} new case(s) from {len(findings)} finding(s); run `vmjob corpus check`")
-    return 0
