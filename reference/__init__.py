@@ -2,7 +2,7 @@
 
 from ._issues import Issue, Truncation, ValidationResult
 from ._roundtrip import dumps, roundtrip
-from ._rules import CLASSES, KINDS, LEVELS, RULES, Rule
+from ._rules import CLASSES, KINDS, LEVELS, RULES, Rule, level_of
 from ._schema import PAYLOAD_TYPES, payload_schema, schema
 from ._validator import (
     JobValidator,
@@ -109,6 +109,7 @@ __all__ = [
     "ValidationError",
     "ValidationResult",
     "dumps",
+    "level_of",
     "match_capabilities",
     "roundtrip",
     "payload_schema",

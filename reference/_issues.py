@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from ._rules import LEVELS, RULES, Level
+from ._rules import LEVELS, RULES, Level, level_of
 
 _SHORT = 60
 #: An issue list keeps at most this many issues; the rest are counted (``ValidationResult.truncated``).
@@ -73,6 +73,12 @@ class Issue:
     level: Level
     pointer: str
     message: str
+
+    @classmethod
+    def of(cls, rule: str, pointer: str, message: str) -> Issue:
+        """The issue of ``rule`` at ``pointer``, at the level the rule table gives the rule (the one place a
+        level is written: the reference never states one beside a rule id)."""
+        return cls(rule, level_of(rule), pointer, message)
 
     def to_json(self) -> dict[str, str]:
         return {"rule": self.rule, "level": self.level, "pointer": self.pointer, "message": self.message}
@@ -153,7 +159,8 @@ class IssueSink(list):  # type: ignore[type-arg]
     #: Code points of pointers and messages that may still be kept.
     _room = MAX_ISSUE_TEXT
 
-    def add(self, rule: str, level: Level, path: Path, message: str) -> None:
+    def add(self, rule: str, path: Path, message: str) -> None:
+        """Keep (or count) an issue of ``rule`` at ``path``; its level is the rule's, read only when it is kept."""
         room = self._room
         if room > 0 and len(self) < MAX_ISSUES:
             pointer = path if type(path) is str else render(path)
@@ -162,7 +169,7 @@ class IssueSink(list):  # type: ignore[type-arg]
             room -= len(pointer) + len(message)
             if room >= 0 or not self:
                 self._room = room
-                self.append(Issue(rule, level, pointer, message))
+                self.append(Issue(rule, level_of(rule), pointer, message))
                 return
             self._room = 0  # full: nothing more is rendered
         self.omit(1, rule)

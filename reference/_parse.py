@@ -118,24 +118,22 @@ _escape = escape_token
 
 
 def _syntax(message: str) -> Issue:
-    return Issue("parse.syntax", "required", "", message)
+    return Issue.of("parse.syntax", "", message)
 
 
 def decode(data: str | bytes) -> tuple[str | None, Issue | None]:
     """Bytes to text, or the encoding fault."""
     if isinstance(data, str):
         if data.startswith("\ufeff"):
-            return None, Issue("parse.encoding", "required", "", "U+FEFF at offset 0 is a byte-order mark")
+            return None, Issue.of("parse.encoding", "", "U+FEFF at offset 0 is a byte-order mark")
         return data, None
     if data.startswith(_BOM):
-        return None, Issue("parse.encoding", "required", "", "EF BB BF at byte 0 is a UTF-8 byte-order mark")
+        return None, Issue.of("parse.encoding", "", "EF BB BF at byte 0 is a UTF-8 byte-order mark")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         bad = data[err.start : err.end].hex(" ").upper()
-        return None, Issue(
-            "parse.encoding", "required", "", f"{bad} at byte {err.start} is not valid UTF-8 ({err.reason})"
-        )
+        return None, Issue.of("parse.encoding", "", f"{bad} at byte {err.start} is not valid UTF-8 ({err.reason})")
 
 
 def parse(data: str | bytes) -> tuple[Any, list[Issue]]:
@@ -182,9 +180,8 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
         return None, _faults(_syntax(str(err)))
     except RecursionError:
         return None, _faults(
-            Issue(
+            Issue.of(
                 "parse.depth",
-                "informational",
                 "",
                 f"the document nests deeper than {MAX_DEPTH} levels (deeper than this reader's stack)",
             )
@@ -203,9 +200,7 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
         deep = _too_deep(value)
         if deep is not None:
             return None, _faults(
-                Issue(
-                    "parse.depth", "informational", deep, f"this value lies deeper than {MAX_DEPTH} levels of nesting"
-                )
+                Issue.of("parse.depth", deep, f"this value lies deeper than {MAX_DEPTH} levels of nesting")
             )
     return value, _NO_FAULTS
 
@@ -258,15 +253,14 @@ def _find_lone_surrogate(value: Any) -> Issue | None:
                     if m is not None:
                         shown = json.dumps(text[:40])
                         what = "member name" if text is key else "string"
-                        return Issue(
+                        return Issue.of(
                             "parse.encoding",
-                            "required",
                             render((path, key)).encode("utf-8", "backslashreplace").decode("utf-8"),
                             f"{shown} holds a lone surrogate U+{ord(m.group()):04X} at offset {m.start()} of this "
                             f"{what}: it is no Unicode character",
                         )
     if isinstance(value, str) and _SURROGATE.search(value):
-        return Issue("parse.encoding", "required", "", f"{json.dumps(value[:40])} holds a lone surrogate")
+        return Issue.of("parse.encoding", "", f"{json.dumps(value[:40])} holds a lone surrogate")
     return None
 
 
@@ -294,7 +288,6 @@ def _find_duplicates(value: Any, faults: IssueSink) -> None:
         where = render(path)
         faults.add(
             "parse.duplicate-member",
-            "required",
             f"{where}/{_escape(name)}",
             f"{quote(name)} appears more than once in the object at {quote_pointer(where)}",
         )

@@ -586,3 +586,8 @@ def rule(rule_id: str) -> Rule:
         return RULES[rule_id]
     except KeyError:
         raise KeyError(f"{rule_id!r} is not a rule id of the SPEC") from None
+
+
+def level_of(rule_id: str) -> Level:
+    """The level of the rule named ``rule_id``, as the table above states it: the one place a level is written."""
+    return rule(rule_id).level

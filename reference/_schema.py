@@ -107,7 +107,8 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
     rule = node.get("x-rule", rule)
     if rule is None:
         raise ValueError(f"a subschema has no x-rule and no enclosing one: {sorted(node)}")
-    level = RULES[rule].level
+    if rule not in RULES:
+        raise ValueError(f"x-rule={rule!r} is not a rule id of the rule table")
     raw_types = node.get("type")
     types: tuple[str, ...] | None = (
         (raw_types,) if isinstance(raw_types, str) else tuple(raw_types) if raw_types else None
@@ -121,7 +122,7 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
         by_type_pred.setdefault(json_type, []).append(pred)
 
     def err(errors: IssueSink, ptr: Path, message: str) -> None:
-        errors.add(rule, level, ptr, message)  # type: ignore[arg-type]
+        errors.add(rule, ptr, message)  # type: ignore[arg-type]
 
     if "const" in node:
         const = node["const"]
@@ -183,7 +184,7 @@ def compile_schema(node: dict[str, Any], root: dict[str, Any], rule: str | None 
     preds = {t: _all(ps) for t, ps in by_type_pred.items()}
     if types is not None and "integer" in types:
         checks.setdefault("integer", ())
-    return _typed(types, checks, preds, rule, level)
+    return _typed(types, checks, preds, rule)
 
 
 def _all(preds: list[Pred | None]) -> Pred | None:
@@ -214,7 +215,6 @@ def _typed(
     checks: dict[str, tuple[Check, ...]],
     preds: dict[str, Pred | None],
     rule: str,
-    level: Any,
 ) -> Check:
     wanted = frozenset(types) if types else frozenset(PY_TYPES)
     expected = _type_name(types) if types else ""
@@ -238,12 +238,11 @@ def _typed(
             if integral and isinstance(v, float):
                 e.add(
                     "parse.integer.literal",
-                    "required",
                     p,
                     f"{describe(v)} is not an integer literal: an integer member takes no fraction or exponent",
                 )
             else:
-                e.add(rule, level, p, f"{describe(v)} is not of type {expected}")
+                e.add(rule, p, f"{describe(v)} is not of type {expected}")
             return
         for c in cs:
             c(v, p, e, w)
@@ -261,7 +260,7 @@ def _compile_integer(node: dict[str, Any], rule: str, add: Callable[..., None], 
 
     def integer(v: Any, p: Path, e: IssueSink, w: IssueSink) -> None:
         if type(v) is BigNumber or not 0 <= v <= top:
-            e.add("parse.integer.width", "required", p, f"{describe(v)} is outside the range of {width} (0..{top})")
+            e.add("parse.integer.width", p, f"{describe(v)} is outside the range of {width} (0..{top})")
         elif v < lo:
             err(e, p, f"{v} is less than the minimum of {lo}")
         elif v > hi:
@@ -293,7 +292,7 @@ def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: 
     def obj(v: dict[str, Any], p: Path, e: IssueSink, w: IssueSink) -> None:
         for name, name_rule in () if v.keys() >= required_names else required:
             if name not in v:
-                e.add(name_rule, RULES[name_rule].level, (p, name), f"{json.dumps(name)} is a required property")
+                e.add(name_rule, (p, name), f"{json.dumps(name)} is a required property")
         for name, value in v.items():
             known = table.get(name)
             if known is not None:
@@ -313,11 +312,10 @@ def _compile_object(node: dict[str, Any], root: dict[str, Any], rule: str, add: 
 def _timestamp_check(v: str, p: Path, e: IssueSink, w: IssueSink) -> None:
     fault = timestamp_fault(v)
     if fault is not None:
-        e.add("timestamp.valid", "required", p, f"{describe(v)} {fault}")
+        e.add("timestamp.valid", p, f"{describe(v)} {fault}")
     elif not is_strict_timestamp(v):
         e.add(
             "timestamp.strict",
-            "recommended",
             p,
             f"{describe(v)} is not in the strict RFC 3339 form (T separator, Z or +HH:MM, zero-padded, no spaces)",
         )
@@ -342,9 +340,9 @@ def _path_check(v: str, p: Path, e: IssueSink, w: IssueSink) -> None:
         return  # minLength reports it, under payload.path
     fault = path_fault(v)
     if fault is not None:
-        e.add("payload.path", "required", p, f"{describe(v)} {fault}")
+        e.add("payload.path", p, f"{describe(v)} {fault}")
     elif not is_absolute_path(v):
-        e.add("payload.path.absolute", "recommended", p, f"{describe(v)} is not an absolute path")
+        e.add("payload.path.absolute", p, f"{describe(v)} is not an absolute path")
 
 
 @cache

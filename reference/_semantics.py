@@ -168,24 +168,24 @@ def within_capacity(doc: dict[str, Any], report: Report) -> None:
 def run(kind: str, doc: dict[str, Any], errors: IssueSink, warnings: IssueSink) -> None:
     """Run every semantic check of ``kind`` on a structurally parsed document."""
     # One reporter per document, re-aimed at each check's rule: cheaper than a closure per check.
-    aim: list[Any] = [None, None, None]
+    aim: list[Any] = [None, None]
 
     def report(ptr: str, msg: str) -> None:
-        aim[2].add(aim[0], aim[1], ptr, msg)
+        aim[1].add(aim[0], ptr, msg)
 
-    for rule, level, warning, fn in _by_kind(kind):
-        aim[0], aim[1], aim[2] = rule, level, warnings if warning else errors
+    for rule, warning, fn in _by_kind(kind):
+        aim[0], aim[1] = rule, warnings if warning else errors
         fn(doc, report)
 
 
-_Entry = tuple[str, str, bool, SemanticCheck]
+_Entry = tuple[str, bool, SemanticCheck]
 
 
 def _by_kind(kind: str) -> tuple[_Entry, ...]:
     """The checks of ``kind`` as plain tuples, rebuilt only when a check is registered after the first run."""
     cached = _BY_KIND.get(kind)
     if cached is None or cached[0] != len(CHECKS):
-        entries = tuple((r.rule, RULES[r.rule].level, r.warning, r.check) for r in CHECKS if r.kind == kind)
+        entries = tuple((r.rule, r.warning, r.check) for r in CHECKS if r.kind == kind)
         cached = (len(CHECKS), entries)
         _BY_KIND[kind] = cached
     return cached[1]

@@ -44,7 +44,7 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
         what = "an array" if isinstance(value, list) else "a " + type(value).__name__
         if not isinstance(value, Mapping):
             return ValidationResult(
-                kind, (Issue("parse.top-level-object", "required", "", f"the document is {what}, not a JSON object"),)
+                kind, (Issue.of("parse.top-level-object", "", f"the document is {what}, not a JSON object"),)
             )
         value = dict(value)
     errors = IssueSink()

@@ -246,10 +246,10 @@ def test_a_capped_list_still_counts_every_rule_and_level() -> None:
     """``rules`` and ``valid_at`` see the errors left out: a required error after 100 recommended ones counts."""
     errors, warnings = IssueSink(), IssueSink()
     for i in range(MAX_ISSUES):
-        errors.add("timestamp.strict", "recommended", ("", i), "a recommended-level error")
-    errors.add("core.job_id", "required", "/job_id", "a required-level error")
+        errors.add("timestamp.strict", ("", i), "a recommended-level error")
+    errors.add("core.job_id", "/job_id", "a required-level error")
     for _ in range(MAX_ISSUES + 2):
-        warnings.add("core.execution.timeout_seconds.long", "recommended", "/execution/timeout_seconds", "long")
+        warnings.add("core.execution.timeout_seconds.long", "/execution/timeout_seconds", "long")
     result = verdict(errors, warnings)
     assert len(result.errors) == MAX_ISSUES and result.errors[-1].pointer == f"/{MAX_ISSUES - 1}"
     assert (result.errors_omitted, result.warnings_omitted) == (1, 2)

@@ -437,3 +437,31 @@ def test_roundtrip_injects_no_default() -> None:
     out = reference.roundtrip(text)
     assert '"max_attempts"' not in out and '"priority"' not in out
     assert out == dumps(edit(example("job-minimal.json"), {"/execution": {"attempt": 1}})).replace(" ", "")
+
+
+# --- levels: written in the rule table only -------------------------------------------------------------
+
+
+def test_an_issue_takes_its_level_from_the_rule_table() -> None:
+    assert reference.level_of("timestamp.strict") == RULES["timestamp.strict"].level == "recommended"
+    issue = reference.Issue.of("parse.depth", "/x", "deep")
+    assert issue == reference.Issue("parse.depth", "informational", "/x", "deep")
+    with pytest.raises(KeyError, match="'no.such.rule' is not a rule id"):
+        reference.level_of("no.such.rule")
+
+
+def test_no_module_of_the_reference_writes_a_level_beside_a_rule_id() -> None:
+    """A call given both a rule id and a level restates what the rule table says; ``Issue.of`` reads it."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted(Path(reference.__file__).parent.glob("*.py")):
+        if path.name == "_rules.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                texts = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+                if texts & set(RULES) and texts & set(reference.LEVELS):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert not found, f"a level written beside a rule id: {found}"
