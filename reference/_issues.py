@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from ._pointer import escape_token
 from ._rules import LEVELS, RULES, Level, level_of
 
 _SHORT = 60
@@ -34,11 +35,6 @@ _POINTER_SHOWN = 1000
 
 #: Where a value lies: a rendered JSON Pointer, or (the parent's path, a member name or an array index).
 Path: TypeAlias = str | tuple["Path", Any]
-
-
-def escape_token(key: str) -> str:
-    """One RFC 6901 reference token."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _token(segment: Any) -> str:

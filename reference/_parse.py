@@ -13,7 +13,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from ._issues import Issue, IssueSink, Path, escape_token, quote, quote_pointer, render
+from ._issues import Issue, IssueSink, Path, quote, quote_pointer, render
+from ._pointer import escape_token
 
 MAX_DEPTH = 128
 #: Integer literals longer than this are kept as :class:`BigNumber` rather than converted: converting a
