@@ -220,3 +220,57 @@ def _example_job() -> dict[str, Any]:
     from importlib import resources
 
     return json.loads(resources.files("reference").joinpath("examples", "job-minimal.json").read_text())
+
+
+# --- the keyword table ----------------------------------------------------------------------------------
+
+
+def _errors(node: dict[str, Any], value: Any) -> list[tuple[str, str, str]]:
+    errors = IssueSink()
+    compile_schema(node, node, "core.job_id")(value, "", errors, IssueSink())
+    return [(e.rule, e.pointer, e.message) for e in errors]
+
+
+def test_adding_a_keyword_is_one_function_and_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reference import _keywords
+    from reference._keywords import Context, Part
+
+    def max_length(n: int, ctx: Context) -> Part:
+        return Part("string", lambda v, p, e, w: None if len(v) <= n else ctx.error(e, p, f"{v!r} is too long"))
+
+    node = {"type": "string", "maxLength": 3}
+    with pytest.raises(ValueError, match="keyword 'maxLength' .* has no compile function"):
+        compile_schema(node, node, "core.job_id")
+    monkeypatch.setitem(_keywords.KEYWORDS, "maxLength", max_length)
+    assert _errors(node, "abcd") == [("core.job_id", "", "'abcd' is too long")]
+    assert _errors(node, "abc") == []
+
+
+def test_a_keyword_read_beside_another_needs_that_one() -> None:
+    node = {"type": "integer", "minimum": 1}
+    with pytest.raises(ValueError, match="'minimum' is read only beside 'x-width'"):
+        compile_schema(node, node, "core.job_id")
+
+
+def test_the_table_order_is_the_order_of_the_errors() -> None:
+    node = {"pattern": "^[a-z]+$", "type": "string", "minLength": 9, "enum": ["abc"]}
+    assert [m for _r, _p, m in _errors(node, "AB")] == [
+        '"AB" is not one of ["abc"]',
+        '"AB" is too short: 2 code points, at least 9',
+        '"AB" does not match "^[a-z]+$"',
+    ]
+
+
+def test_every_keyword_of_the_published_schemas_is_compiled_or_known() -> None:
+    from reference._keywords import ANNOTATIONS, COMPANIONS, KEYWORDS, STRUCTURE
+
+    used: set[str] = set()
+    stack: list[Any] = list(SCHEMAS.values())
+    while stack:
+        node = stack.pop()
+        used.update(node)
+        stack.extend(node.get("properties", {}).values())
+        stack.extend(node.get("$defs", {}).values())
+        stack.extend(node[k] for k in ("items", "additionalProperties") if isinstance(node.get(k), dict))
+    assert used <= set(KEYWORDS) | set(COMPANIONS) | STRUCTURE | ANNOTATIONS
+    assert {"const", "enum", "x-width", "minimum", "required", "additionalProperties", "$ref"} <= used
