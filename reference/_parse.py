@@ -16,6 +16,7 @@ from typing import Any
 from ._issues import Issue, IssueSink, Path, quote, quote_pointer, render
 from ._pointer import escape_token
 
+#: Nesting deeper than this many levels breaks ``parse.depth`` (informational: a reader may reject it).
 MAX_DEPTH = 128
 #: Integer literals longer than this are kept as :class:`BigNumber` rather than converted: converting a
 #: long decimal string is quadratic, and past 4,300 digits Python refuses it outright.
@@ -66,7 +67,9 @@ class FloatLiteral(float):
         return self.text
 
 
-def _float(text: str) -> float:
+def parse_float(text: str) -> float:
+    """A number literal with a fraction or exponent, as the parser reads it (``json``'s ``parse_float`` hook):
+    a float, or a :class:`FloatLiteral` when the float would not write back as the literal came."""
     value = float(text)
     return value if repr(value) == text else FloatLiteral(text)
 
@@ -106,12 +109,14 @@ def _decoder() -> json.JSONDecoder:
     decoder: json.JSONDecoder | None = getattr(_LOCAL, "decoder", None)
     if decoder is None:
         decoder = _LOCAL.decoder = json.JSONDecoder(
-            object_pairs_hook=_pairs_fast, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
+            object_pairs_hook=_pairs_fast, parse_constant=_reject_constant, parse_float=parse_float, parse_int=parse_int
         )
     return decoder
 
 
-def _big_int(text: str) -> int | BigNumber:
+def parse_int(text: str) -> int | BigNumber:
+    """An integer literal, as the parser reads it (``json``'s ``parse_int`` hook): an int, or a
+    :class:`BigNumber` past 40 digits (converting a long literal is quadratic, and refused past 4,300)."""
     return int(text) if len(text) <= _BIG_DIGITS else BigNumber(text)
 
 
@@ -123,7 +128,8 @@ def _syntax(message: str) -> Issue:
 
 
 def decode(data: str | bytes) -> tuple[str | None, Issue | None]:
-    """Bytes to text, or the encoding fault."""
+    """The text of ``data``: ``(text, None)``, or ``(None, the parse.encoding fault)`` for a byte-order mark or
+    bytes that are not UTF-8. The first step of :func:`parse`, for a reader that goes on in its own way."""
     if isinstance(data, str):
         if data.startswith("\ufeff"):
             return None, Issue.of("parse.encoding", "", "U+FEFF at offset 0 is a byte-order mark")
@@ -173,7 +179,11 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
             value = _decoder().decode(text)
         except _Duplicate:
             value = json.loads(
-                text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_float, parse_int=_big_int
+                text,
+                object_pairs_hook=pairs,
+                parse_constant=_reject_constant,
+                parse_float=parse_float,
+                parse_int=parse_int,
             )
     except json.JSONDecodeError as err:
         return None, _faults(_syntax(f"{err.msg} at line {err.lineno} column {err.colno} (character {err.pos})"))

@@ -580,7 +580,7 @@ for _rule in _TABLE:
     RULES[_rule.id] = _rule
 
 
-def rule(rule_id: str) -> Rule:
+def rule_of(rule_id: str) -> Rule:
     """The rule named ``rule_id``; a clear KeyError naming it when there is none."""
     try:
         return RULES[rule_id]
@@ -590,4 +590,15 @@ def rule(rule_id: str) -> Rule:
 
 def level_of(rule_id: str) -> Level:
     """The level of the rule named ``rule_id``, as the table above states it: the one place a level is written."""
-    return rule(rule_id).level
+    return rule_of(rule_id).level
+
+
+def class_of(rule_id: str, kind: str) -> str:
+    """The conformance class of a case of ``kind`` exercising ``rule_id``: the rule's own, or for a rule that
+    holds in every kind (``common``) the class of the kind (:data:`KIND_CLASS`)."""
+    klass = rule_of(rule_id).klass
+    if klass != "common":
+        return klass
+    if kind not in KIND_CLASS:
+        raise ValueError(f"kind={kind!r} is not a document kind; expected one of {', '.join(KINDS)}")
+    return KIND_CLASS[kind]

@@ -465,3 +465,16 @@ def test_no_module_of_the_reference_writes_a_level_beside_a_rule_id() -> None:
                 if texts & set(RULES) and texts & set(reference.LEVELS):
                     found.append(f"{path.name}:{node.lineno}")
     assert not found, f"a level written beside a rule id: {found}"
+
+
+def test_a_rule_is_looked_up_by_id_and_a_common_rule_takes_its_kinds_class() -> None:
+    assert reference.rule_of("core.version") is RULES["core.version"]
+    with pytest.raises(KeyError, match="'core.nope' is not a rule id of the SPEC"):
+        reference.rule_of("core.nope")
+    assert reference.class_of("core.version", "job") == "core"
+    assert reference.class_of("payload.image", "job") == "payload"
+    assert [reference.class_of("parse.syntax", kind) for kind in reference.KINDS] == [
+        reference.KIND_CLASS[kind] for kind in reference.KINDS
+    ]
+    with pytest.raises(ValueError, match="kind='jobs' is not a document kind"):
+        reference.class_of("parse.syntax", "jobs")
