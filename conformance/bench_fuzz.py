@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 import reference
-from reference._parse import parse
+from reference import parse
 
 from .benchrow import BenchRow
 from .fuzz import _gen

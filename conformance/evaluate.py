@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reference import RULES
-from reference._parse import BigNumber, parse
+from reference import RULES, BigNumber, parse
 
 from .corpus import Case
 from .model import Reply

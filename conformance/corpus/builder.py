@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reference import RULES
-from reference._rules import KIND_CLASS
+from reference import KIND_CLASS, RULES
 
 from .format import needs_text
 

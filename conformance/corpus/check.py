@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import reference
-from reference._parse import parse
-from reference._rules import KIND_CLASS, KINDS, RULES
+from reference import KIND_CLASS, KINDS, RULES, parse
 
 from .format import LEDGER, canonical_text, ledger_lines, needs_text
 from .loader import Case, CorpusError, case_from_json, corpus_files, read_text_and_json

@@ -118,7 +118,7 @@ def pointer(path: tuple[Any, ...]) -> str:
 
 def rule_class(rule: str, kind: str) -> str:
     """The conformance class a case exercising ``rule`` in a document of ``kind`` belongs to."""
-    from reference._rules import KIND_CLASS
+    from reference import KIND_CLASS
 
     klass = reference.RULES[rule].klass
     return KIND_CLASS[kind] if klass == "common" else klass

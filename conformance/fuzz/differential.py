@@ -38,7 +38,7 @@ from functools import cache, partial
 from typing import Any, TypeGuard
 
 import reference
-from reference._rules import KIND_CLASS
+from reference import KIND_CLASS
 
 from ..corpus import Case
 from ..evaluate import evaluate

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import reference
-from reference import Issue, ValidationError, ValidationResult, validate_value
-from reference._parse import parse
+from reference import Issue, ValidationError, ValidationResult, parse, validate_value
 
 from ..adapter_server import Handler
 
@@ -137,7 +136,7 @@ REFERENCE = Impl()
 def dumps(value: Any, **options: Any) -> str:
     """JSON text of a parsed value with ``json.dumps`` options, number literals the reader kept as text
     (long integers, ``1E+2``, ``1e400``) written back as they came."""
-    from reference._parse import BigNumber, FloatLiteral
+    from reference import BigNumber, FloatLiteral
 
     marks: dict[str, str] = {}
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from reference import RULES
-from reference._rules import KIND_CLASS
+from reference import KIND_CLASS, RULES
 
 from ._impl import Impl
 

@@ -11,8 +11,8 @@ import json
 import math
 from typing import Any
 
-from reference import ValidationResult
-from reference._parse import MAX_DEPTH, _big_int, parse
+from reference import MAX_DEPTH, ValidationResult, parse
+from reference import parse_int as _big_int
 
 from ._impl import Impl, dumps, issues_json, reference_match
 from ._variant import Variant
@@ -67,7 +67,7 @@ def _missing_reversed(required: list[str], available: list[str]) -> tuple[bool, 
 
 def _plain_numbers(kind: str, value: Any) -> str:
     """Numbers written in the writer's own form (``1E+2`` as ``100.0``, ``0.10`` as ``0.1``): same values."""
-    from reference._parse import FloatLiteral
+    from reference import FloatLiteral
 
     def plain(v: Any) -> Any:
         if type(v) is FloatLiteral and math.isfinite(v):

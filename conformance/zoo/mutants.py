@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from reference import Issue, dumps, schema
-from reference._parse import BigNumber, FloatLiteral, _big_int, _float, decode, parse
-from reference._values import timestamp_fault
+from reference import BigNumber, FloatLiteral, Issue, decode, dumps, parse, schema, timestamp_fault
+from reference import parse_float as _float
+from reference import parse_int as _big_int
 
 from . import _docs
 from ._docs import DELETE

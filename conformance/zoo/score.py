@@ -369,8 +369,7 @@ def totals(scores: Iterable[Score], fuzz_ran: bool) -> Totals:
 def witness_case(variant: Variant) -> Case:
     """The corpus case a mutant's witness stands for, with the reference's expectation: the case a corpus
     needs (or one like it) to catch that mutant."""
-    from reference import RULES
-    from reference._rules import KIND_CLASS
+    from reference import KIND_CLASS, RULES
 
     from ._impl import REFERENCE
 

@@ -10,7 +10,7 @@ import pytest
 
 import reference
 from conformance.corpus import Case, load_corpus
-from reference._parse import parse
+from reference import parse
 
 CASES = load_corpus()
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reference
-from reference._parse import parse
+from reference import parse
 
 Fake = Callable[[str, str], dict[str, Any]]
 

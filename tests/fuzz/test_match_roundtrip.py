@@ -21,7 +21,7 @@ from conformance.model import Reply
 from conformance.zoo import Impl, Variant
 from conformance.zoo._impl import dumps, reference_match, reference_writer
 from conformance.zoo.score import ZooInProcess
-from reference._parse import parse
+from reference import parse
 
 BUDGET = 3000
 

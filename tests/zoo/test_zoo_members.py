@@ -10,8 +10,7 @@ import pytest
 from conformance.evaluate import difference
 from conformance.zoo import EQUIVALENTS, MUTANTS, REFERENCE, VARIANTS, Variant, get
 from conformance.zoo._docs import PLAIN, text
-from reference import CLASSES, RULES
-from reference._parse import parse
+from reference import CLASSES, RULES, parse
 
 
 def _ids(variants: list[Variant]) -> list[str]:
