@@ -46,7 +46,10 @@ PAYLOAD_TYPES = (
 
 
 def _read(name: str) -> dict[str, Any]:
-    return json.loads(resources.files("reference").joinpath("schemas", name).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        resources.files("reference").joinpath("schemas", name).read_text(encoding="utf-8")
+    )
+    return loaded
 
 
 @cache
