@@ -262,10 +262,16 @@ def test_the_table_order_is_the_order_of_the_errors() -> None:
 
 
 def test_every_keyword_of_the_published_schemas_is_compiled_or_known() -> None:
+    # Read from the files: hypothesis-jsonschema resolves the $refs of the cached schemas in place.
+    from importlib import resources
+
     from reference._keywords import ANNOTATIONS, COMPANIONS, KEYWORDS, STRUCTURE
 
+    folder = resources.files("reference").joinpath("schemas")
+    files = [folder.joinpath(n) for n in SCHEMA_FILES.values()]
+    files += [folder.joinpath("payloads", f"{t}.json") for t in PAYLOAD_TYPES]
     used: set[str] = set()
-    stack: list[Any] = list(SCHEMAS.values())
+    stack: list[Any] = [json.loads(f.read_text(encoding="utf-8")) for f in files]
     while stack:
         node = stack.pop()
         used.update(node)
