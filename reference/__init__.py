@@ -30,9 +30,10 @@ Building jobs
 """
 
 from ._issues import Issue, Truncation, ValidationResult
-from ._parse import MAX_DEPTH, BigNumber, FloatLiteral, decode, parse, parse_float, parse_int
+from ._numbers import BigNumber, FloatLiteral, parse_float
+from ._parse import MAX_DEPTH, decode, parse, parse_int
 from ._pointer import escape_token, parse_pointer, resolve_pointer, unescape_token
-from ._roundtrip import dumps, roundtrip
+from ._roundtrip import roundtrip
 from ._rules import CLASSES, KIND_CLASS, KINDS, LEVELS, RULES, Level, Rule, class_of, level_of, rule_of
 from ._schema import PAYLOAD_TYPES, payload_schema, schema
 from ._validator import (
@@ -44,6 +45,7 @@ from ._validator import (
     validate_value,
 )
 from ._values import timestamp_fault
+from ._writer import dumps
 from .builder import (
     GUESTKIT_COMPARE,
     GUESTKIT_CONVERT,

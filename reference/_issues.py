@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from ._numbers import BigNumber, FloatLiteral, describe_digits
 from ._pointer import escape_token
 from ._rules import LEVELS, RULES, Level, level_of
 
@@ -212,8 +213,6 @@ def _textual() -> tuple[type, ...]:
     """The parser's number types that keep their literal (imported late: the parser imports this module)."""
     global _TEXTUAL
     if not _TEXTUAL:
-        from ._parse import BigNumber, FloatLiteral
-
         _TEXTUAL = (BigNumber, FloatLiteral)
     return _TEXTUAL
 
@@ -246,8 +245,6 @@ def _describe_int(value: int) -> str:
     if bits <= 128:
         return json.dumps(value)
     if bits <= _STR_BITS:
-        from ._parse import describe_digits
-
         text = str(int(value))
         return json.dumps(value) if len(text.lstrip("-")) <= 40 else describe_digits(text)
     digits = math.floor(bits * math.log10(2))  # within one of the true count
@@ -257,8 +254,6 @@ def _describe_int(value: int) -> str:
 def describe(value: Any) -> str:
     """A short JSON rendering of ``value`` for a message, bounded whatever its size or type."""
     if isinstance(value, _textual()):
-        from ._parse import describe_digits
-
         literal: Any = value  # a BigNumber or FloatLiteral: its text is the literal as written
         return describe_digits(literal.text)
     if isinstance(value, str):

@@ -26,7 +26,7 @@ from typing import Any
 
 from ._issues import IssueSink, Path, describe
 from ._keywords import ANNOTATIONS, COMPANIONS, JSON_TYPE, KEYWORDS, STRUCTURE, Check, Context, Pred
-from ._parse import BigNumber, DuplicateMembers, FloatLiteral
+from ._numbers import BigNumber, DuplicateMembers, FloatLiteral
 from ._pointer import resolve_pointer
 from ._rules import RULES
 

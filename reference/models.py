@@ -25,8 +25,8 @@ from typing import Any, ClassVar, Self
 
 from ._issues import Issue, ValidationResult, verdict
 from ._parse import parse_document
-from ._roundtrip import dumps
 from ._validator import ValidationError, validate_value
+from ._writer import dumps
 
 __all__ = [
     "Audit",

@@ -146,7 +146,7 @@ def test_threads_get_the_same_verdicts_as_one_thread() -> None:
 
 
 def test_integer_literals_over_40_digits_are_kept_as_text() -> None:
-    from reference._parse import BigNumber
+    from reference import BigNumber
 
     job = reference.JobDocument.from_json(
         document("job", {"/payload/data/a": Raw("9" * 40), "/payload/data/b": Raw("9" * 41)})
