@@ -240,7 +240,7 @@ def _deny_unknown_top_level(kind: str, document: Any) -> list[Issue]:
     if kind != "job":
         return []
     return [
-        Issue("core.unknown-members", "required", "/" + k, f"unknown field {json.dumps(k)}")
+        Issue.of("core.unknown-members", "/" + k, f"unknown field {json.dumps(k)}")
         for k in document
         if k not in _JOB_MEMBERS
     ]
@@ -339,7 +339,7 @@ mutant(
     "core.constraints.maximum_disk_size_gb",
     Witness("validate", "job", doc("job", {"/constraints/maximum_disk_size_gb": 0})),
     extra=lambda kind, document: (
-        [Issue("core.constraints.maximum_disk_size_gb", "required", "/constraints/maximum_disk_size_gb", "0 GB?")]
+        [Issue.of("core.constraints.maximum_disk_size_gb", "/constraints/maximum_disk_size_gb", "0 GB?")]
         if kind == "job" and equals(0)(at(document, "/constraints/maximum_disk_size_gb"))
         else []
     ),
@@ -444,7 +444,7 @@ mutant(
 def _long_timeout_is_error(kind: str, document: Any) -> list[Issue]:
     t = at(document, "/execution/timeout_seconds")
     if kind == "job" and is_int(t) and 86400 < t <= U64:
-        return [Issue("core.execution.timeout_seconds.long", "recommended", "/execution/timeout_seconds", "too long")]
+        return [Issue.of("core.execution.timeout_seconds.long", "/execution/timeout_seconds", "too long")]
     return []
 
 
@@ -475,7 +475,7 @@ def _zero_size_rejected(kind: str, document: Any) -> list[Issue]:
         return []
     data = at(document, "/payload/data")
     return [
-        Issue("payload.image.size_bytes", "required", ptr, "an image of 0 bytes")
+        Issue.of("payload.image.size_bytes", ptr, "an image of 0 bytes")
         for ptr, v in _walk(data, "/payload/data")
         if ptr.endswith("/size_bytes") and equals(0)(v)
     ]
@@ -549,7 +549,7 @@ mutant(
     invalid_if("result", {"/status": "timeout", "/completed_at": DELETE}),
     forgive=forgiving("result.status", lambda v: v == "succeeded"),
     extra=lambda kind, document: (
-        [Issue("result.status", "required", "/status", '"timeout" is not a status')]
+        [Issue.of("result.status", "/status", '"timeout" is not a status')]
         if kind == "result" and document.get("status") == "timeout"
         else []
     ),
@@ -601,7 +601,7 @@ mutant(
     "progress.sequence",
     Witness("validate", "progress", doc("progress", {"/sequence": 0})),
     extra=lambda kind, document: (
-        [Issue("progress.sequence", "required", "/sequence", "0 is not a sequence number")]
+        [Issue.of("progress.sequence", "/sequence", "0 is not a sequence number")]
         if kind == "progress" and equals(0)(document.get("sequence"))
         else []
     ),
