@@ -31,6 +31,7 @@ from typing import Any
 
 from .. import safejson
 from ..model import ImplInfo, Reply
+from . import _process
 from .base import CannotStart, Implementation, ImplementationGone, TransportError, TransportOptions, WrongProtocol
 from .wire import problem
 
@@ -114,15 +115,8 @@ class Persistent(Implementation):
 
     # -- process ------------------------------------------------------------------------------------------
     def _spawn(self) -> None:
-        self._proc = subprocess.Popen(
-            self.command,
-            shell=True,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            bufsize=0,
-        )
+        # Its own session, a run token, pdeathsig, tracked until _kill (see _process).
+        self._proc = _process.spawn(self.command)
         assert self._proc.stdin and self._proc.stdout and self._proc.stderr
         self._in, self._out, self._err = (
             self._proc.stdin.fileno(),
@@ -143,15 +137,12 @@ class Persistent(Implementation):
         self._err_dropped = 0
 
     def _kill(self) -> int | None:
-        """Kill the process group, collect the status and what is left on stderr."""
+        """Kill the process group and what left it (by its run token), collect the status and what is left
+        on stderr."""
         proc, self._proc = self._proc, None
         if proc is None:
             return None
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        status = proc.wait()
+        status = _process.kill(proc)
         self._drain_stderr_after_exit()
         self._sel.close()
         for stream in (proc.stdin, proc.stdout, proc.stderr):

@@ -15,6 +15,9 @@ tests are): ``python adapter.py MODE [ARG]``. Modes that answer verdicts use the
     stderr-noise                     writes 64 KiB to stderr per request, then answers correctly
     wrong-protocol                   answers start with protocol 2
     close-stdout                     closes its stdout at the first request and keeps running
+    detach-then-hang-after N         first leaves a child in its own session (setsid: out of reach of a
+                                     process group kill) sleeping with its stdio on /dev/null, as a daemon
+                                     does; then as hang-after N
 """
 
 from __future__ import annotations
@@ -46,9 +49,27 @@ def answer(req: dict) -> dict:
     return reply
 
 
+def detach(seconds: float = 300) -> int:
+    """A child in its own session that sleeps ``seconds`` with its stdio on /dev/null; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            time.sleep(seconds)
+        finally:
+            os._exit(0)
+    return pid
+
+
 def main() -> int:
     mode = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else ""
+    if mode == "detach-then-hang-after":
+        detach()
+        mode = "hang-after"
     if mode == "crash-at-start":
         sys.stderr.write("fake: cannot open my configuration\n")
         return 3
