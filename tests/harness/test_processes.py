@@ -13,24 +13,34 @@ is the failure being tested for.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from conformance.transports import Persistent, TransportOptions
+from conformance.transports import OneShot, Persistent, TransportOptions
 
-from .conftest import fake
+from .conftest import PY, fake
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds processes through /proc (Linux)")
 
 ENV = "VMJOB_RUN_TOKEN"
+FAKES = Path(__file__).parent / "fakes"
+GIB = 1 << 30
+T = TypeVar("T")
+
+
+def one_shot_fake(*args: str) -> str:
+    return " ".join([PY, str(FAKES / "oneshot.py"), *args])
 
 
 def processes(marker: str) -> list[dict[str, object]]:
@@ -94,12 +104,74 @@ def marker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             pass
 
 
+def finished(calls: list[Callable[[], T]], within: float = 60) -> list[T]:
+    """The results of ``calls``, made in order on a thread, or a failure if they stall (a transport that
+    waits for a pipe to close may wait as long as the process holding it lives)."""
+    results: list[T] = []
+    thread = threading.Thread(target=lambda: results.extend(call() for call in calls), daemon=True)
+    thread.start()
+    thread.join(within)
+    assert not thread.is_alive(), f"stalled: {len(results)} of {len(calls)} calls done after {within:g} s"
+    return results
+
+
 def wait_for_results(stream: Path, n: int, proc: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while not stream.exists() or stream.read_text(encoding="utf-8").count('"type": "result"') < n:
         assert proc.poll() is None, "certify ended before the test could interrupt it"
         assert time.monotonic() < deadline, "certify made no progress"
         time.sleep(0.05)
+
+
+# -- one-shot ------------------------------------------------------------------------------------------------
+def test_one_shot_verdict_comes_at_exit_though_a_detached_child_holds_stdout(marker: str) -> None:
+    """communicate() waited for stdout to close: every case stalled until the timeout. The exit decides; the
+    document (more than a pipe holds) is never read, which must not block either."""
+    impl = OneShot(one_shot_fake("detach", "1"), TransportOptions(timeout=0.5))
+    impl.start()
+    try:
+        replies = finished([lambda: impl.validate("job", b" " * (256 * 1024))] * 3)
+        assert [(r.status, r.valid) for r in replies] == [("ok", False)] * 3, [r.message for r in replies]
+        # The detached children held a pipe: they were found by the token and killed with their case.
+        assert left_behind(marker) == []
+    finally:
+        impl.close()
+
+
+def test_one_shot_close_kills_a_daemon_it_left_behind(marker: str) -> None:
+    """A child in its own session with its stdio on /dev/null holds nothing that shows it: close() finds it."""
+    impl = OneShot(one_shot_fake("daemon", "0"), TransportOptions(timeout=0.5))
+    impl.start()
+    assert (impl.validate("job", b"{}").status, impl.validate("job", b"{}").valid) == ("ok", True)
+    impl.close()
+    assert left_behind(marker) == []
+
+
+PROBE = """
+import json, resource, sys
+from conformance.transports import OneShot, TransportOptions
+impl = OneShot(sys.argv[1], TransportOptions(timeout=300))
+impl.start()
+reply = impl.validate("job", b"{}")
+impl.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"status": reply.status, "valid": reply.valid, "stderr": reply.stderr, "peak": peak}))
+"""
+
+
+def test_one_shot_keeps_a_few_kib_of_a_gib_of_stderr_and_says_how_much_it_dropped(tmp_path: Path) -> None:
+    """The harness in a process of its own, so that its peak memory is its own (ru_maxrss): it kept 1 GiB
+    (and joined it: 2 GiB) before; now a few KiB, and the note says how much there was."""
+    from conformance.runner import STDERR_IN_RECORD
+
+    proc = subprocess.run([sys.executable, "-c", PROBE, one_shot_fake("stderr-flood", str(GIB), "1")],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout)
+    assert got["peak"] < 128 * 1024 * 1024, f"peak RSS {got['peak']:,} bytes"
+    assert (got["status"], got["valid"]) == ("ok", False)
+    assert got["stderr"].endswith(f"({GIB:,} bytes of stderr in all; 3,072 kept: the first 2,048 and the last 1,024)")
+    assert got["stderr"].startswith("e" * 2048) and len(got["stderr"]) <= STDERR_IN_RECORD  # the note survives
 
 
 # -- persistent ------------------------------------------------------------------------------------------------
