@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import FrameType
 
 from . import __version__
 
@@ -28,6 +31,69 @@ class UsageError(Exception):
     """A command's input is unusable (a missing file, a bad option value): exit status 2, no traceback."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP: raised where the command is, so that its ``finally`` blocks run (the
+    implementation is closed, the results stream gets its footer, marked interrupted). Exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that end a command cleanly (SIGHUP: the terminal went away).
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _signame(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _stop_implementations() -> None:
+    """Kill every implementation process still running and what it left behind (see transports._process);
+    nothing to do when no transport was loaded."""
+    process = sys.modules.get(f"{__package__}.transports._process")
+    if process is not None:
+        process.cleanup()
+
+
+class _Signals:
+    """While a command runs: the first signal raises :class:`Interrupted`; a second one, while the command
+    unwinds (a close that hangs, an impatient user), kills the implementations and exits at once."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.unwinding = False
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self) -> _Signals:
+        for signum in SIGNALS:
+            try:
+                if signal.getsignal(signum) is signal.SIG_IGN:
+                    continue  # ignored on purpose (nohup, a background job): stays ignored
+                self.previous[signum] = signal.signal(signum, self._handle)
+            except (ValueError, OSError):  # not the main thread, or not settable here
+                break
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if not self.unwinding:
+            self.unwinding = True
+            raise Interrupted(signum)
+        try:
+            print(f"vmjob {self.command}: interrupted ({_signame(signum)}) while stopping: exiting at once",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            _stop_implementations()
+        finally:
+            os._exit(128 + signum)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that command's module is imported (a restarted ``vmjob adapter``
     or a one-shot ``vmjob validate`` then starts without loading the harness, reports and fuzzer)."""
@@ -46,16 +112,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMAND_MODULES else None)
     args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except UsageError as err:
-        print(f"vmjob {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"vmjob {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    func: Callable[[argparse.Namespace], int | None] = args.func
+    with _Signals(args.command) as signals:
+        try:
+            return int(func(args) or 0)
+        except UsageError as err:
+            signals.unwinding = True
+            print(f"vmjob {args.command}: error: {err}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt as err:
+            signals.unwinding = True
+            signum = getattr(err, "signum", signal.SIGINT)
+            _stop_implementations()
+            print(f"vmjob {args.command}: interrupted ({_signame(signum)})", file=sys.stderr)
+            return 128 + signum
+        except BrokenPipeError:
+            return 0
+        finally:
+            signals.unwinding = True
 
 
 if __name__ == "__main__":  # pragma: no cover

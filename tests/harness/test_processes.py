@@ -123,6 +123,10 @@ def wait_for_results(stream: Path, n: int, proc: subprocess.Popen[str]) -> None:
         time.sleep(0.05)
 
 
+def records(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
 # -- one-shot ------------------------------------------------------------------------------------------------
 def test_one_shot_verdict_comes_at_exit_though_a_detached_child_holds_stdout(marker: str) -> None:
     """communicate() waited for stdout to close: every case stalled until the timeout. The exit decides; the
@@ -203,6 +207,27 @@ def start_certify(corpus: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], 
     stream = tmp_path / "r.jsonl"
     wait_for_results(stream, 3, proc)
     return proc, stream
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_a_signal_to_certify_unwinds_and_leaves_no_process(
+    sig: signal.Signals, marker: str, corpus: Path, tmp_path: Path
+) -> None:
+    proc, stream = start_certify(corpus, tmp_path)
+    try:
+        # The adapter, its shell and the detached child are running (the watchdog too).
+        assert len([p for p in processes(marker) if "detach-then-hang-after" in str(p["cmdline"])]) >= 2
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + sig, err
+    assert err.splitlines() == [f"vmjob certify: interrupted ({sig.name})"]
+    recs = records(stream)
+    assert recs[-1]["type"] == "footer" and recs[-1]["interrupted"] is True
+    assert sum(1 for r in recs if r["type"] == "result") == 3
+    assert left_behind(marker) == []
 
 
 def test_sigkill_to_certify_and_its_group_leaves_no_process(marker: str, corpus: Path, tmp_path: Path) -> None:
