@@ -10,7 +10,8 @@ from typing import Any
 import reference
 from conformance.fuzz import _gen
 from conformance.fuzz._mutate import Mutant, plans
-from conformance.fuzz.differential import FuzzStats, attribute, finding_bytes, fuzz
+from conformance.fuzz.attribution import attribute
+from conformance.fuzz.differential import FuzzStats, finding_bytes, fuzz
 from conformance.model import Reply
 from conformance.zoo import Impl, Variant
 from conformance.zoo._impl import at

@@ -1,0 +1,156 @@
+"""Case generation: which rules a campaign can aim at, and the endless stream of confirmed cases it sends.
+
+A case is a valid document generated from the schema files, or one mutated to break exactly one rule; the
+reference confirms each (a mutation it does not attribute to exactly its label is discarded, never sent).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+
+import reference
+from reference import KIND_CLASS
+
+from ..transports import Implementation
+from . import _gen
+from ._mutate import Mutant, agrees, plans
+from ._schemas import payload_rules, rule_class
+from .stats import FuzzStats
+
+#: The default budget: enough for every rule to come up dozens of times (118 rules are generated; a rule
+#: is drawn uniformly per mutation), measured to find each of the test fakes' faults well inside it.
+DEFAULT_EXAMPLES = 10000
+#: Share of plain valid documents among the cases (the rest are one-rule mutations).
+VALID_SHARE = 0.25
+#: Mutations drawn from one base document before a new one is generated.
+MUTANTS_PER_BASE = 5
+#: Base documents tried for one aimed rule before giving up on it for this round.
+BASE_TRIES = 8
+#: Chances of an optional member being present in plain valid documents (small and large ones).
+FILLS = (0.2, 0.5, 0.9)
+#: Rules the mutators can break (every rule but capability matching and round trip, which have their own cases).
+MUTATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
+#: Every rule the fuzzer exercises: the mutated ones, capability matching and round trip.
+GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r].klass in ("capabilities", "roundtrip"))
+
+#: Per kind: the rules a campaign aims at, and whether plain valid documents of the kind are in scope.
+Plan = dict[str, tuple[frozenset[str], bool]]
+
+
+@dataclass(frozen=True)
+class FuzzCase:
+    """One generated document, its bytes and the reference's verdict on them."""
+
+    mutant: Mutant
+    data: bytes
+    expected: reference.ValidationResult
+    klass: str
+    #: Also round-trip the document once the implementation holds it valid.
+    roundtrip: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.mutant.kind
+
+
+def plain(m: Mutant) -> Mutant:
+    """``m`` as a plain valid document: no label, nothing pinned (shrinking may then drop the labelled member)."""
+    return replace(m, rule=None, expect="valid", operator="valid", pin=())
+
+
+def _applicable(rule: str, kind: str) -> bool:
+    klass = reference.RULES[rule].klass
+    return klass == "common" or klass == KIND_CLASS[kind] or (kind == "job" and klass == "payload")
+
+
+@cache
+def placeable(kind: str) -> frozenset[str]:
+    """The rules a mutation can break in some document of ``kind`` (a worker has no free-form data, ...)."""
+    found: set[str] = set()
+    for i in range(40):
+        host = reference.PAYLOAD_TYPES[i % 6] if kind == "job" and i % 6 < 5 else None
+        doc = _gen.document(kind, random.Random(i), fill=1.0 if i % 2 else 0.5, payload_type=host)
+        found.update(p.rule for p in plans(kind, doc))
+    return frozenset(found)
+
+
+def plan_rules(kinds: Sequence[str], classes: set[str]) -> Plan:
+    """Per kind: the rules that apply to it and whose class is allowed, and whether plain valid documents are."""
+    out = {}
+    for kind in kinds:
+        rules = frozenset(
+            r
+            for r in reference.RULES
+            if _applicable(r, kind) and rule_class(r, kind) in classes and r in MUTATED and r in placeable(kind)
+        )
+        out[kind] = (rules, KIND_CLASS[kind] in classes)
+    return out
+
+
+def claimed(impl: Implementation, kinds: Sequence[str], classes: Sequence[str], stats: FuzzStats) -> list[str]:
+    """The classes asked for that the implementation claims; records in ``stats`` the kinds asked for that it
+    claims (the ones to fuzz) and those outside its claim."""
+    info = impl.info or impl.start()
+    claimed_kinds = set(info.kinds or reference.KINDS)
+    claimed_classes = set(info.classes or reference.CLASSES)
+    wanted = list(kinds or reference.KINDS)
+    stats.kinds = [k for k in wanted if k in claimed_kinds]
+    stats.outside_claim = [k for k in wanted if k not in claimed_kinds]
+    return [c for c in (classes or reference.CLASSES) if c in claimed_classes]
+
+
+def cases(
+    seed: int, kinds: Sequence[str] = reference.KINDS, classes: Sequence[str] = (), stats: FuzzStats | None = None
+) -> Iterator[FuzzCase]:
+    """An endless stream of confirmed cases (valid documents and one-rule mutations) from ``seed``.
+
+    Each round aims at one (kind, rule) pair drawn uniformly, so that every rule comes up about as often
+    as every other whatever the size of its kind; the base document is generated with most optional
+    members present (and, for a payload rule, a payload that has it) until the rule can be broken in it.
+    """
+    stats = stats if stats is not None else FuzzStats()
+    plan = plan_rules(kinds, set(classes or reference.CLASSES))
+    targets = [(k, r) for k in kinds for r in sorted(plan[k][0])]
+    valid_kinds = [k for k in kinds if plan[k][1]]
+    if not targets and not valid_kinds:
+        raise ValueError(f"nothing to fuzz: no rule of classes {sorted(classes)} applies to kinds {list(kinds)}")
+    hosts = {r: [t for t in reference.PAYLOAD_TYPES if r in payload_rules(t)] for _k, r in targets}
+    rng = random.Random(seed)
+    while True:
+        batch: list[Mutant] = []
+        if valid_kinds and (not targets or rng.random() < VALID_SHARE):
+            kind = rng.choice(valid_kinds)
+            batch.append(Mutant(kind, _gen.document(kind, rng, fill=rng.choice(FILLS))))
+        if targets:
+            kind, rule = rng.choice(targets)
+            rules = plan[kind][0]
+            for _ in range(BASE_TRIES):
+                host = rng.choice(hosts[rule]) if kind == "job" and hosts[rule] else None
+                doc = _gen.document(kind, rng, fill=0.9, payload_type=host)
+                available = plans(kind, doc)
+                aimed = [p for p in available if p.rule == rule]
+                if aimed:
+                    break
+            else:
+                stats.unplaced += 1
+                aimed = []
+            extra = [p for p in available if p.rule in rules]
+            chosen = [rng.choice(aimed)] if aimed else []
+            if extra:
+                chosen += [rng.choice(extra) for _ in range(MUTANTS_PER_BASE - 1)]
+            for p in chosen:
+                m = p.apply(rng)
+                if m is not None:
+                    batch.append(m)
+        for m in batch:
+            stats.generated += 1
+            data = m.render()
+            expected = reference.validate(data, m.kind)
+            if not agrees(m, expected):
+                stats.discarded += 1
+                continue
+            klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
+            yield FuzzCase(m, data, expected, klass)

@@ -1,0 +1,104 @@
+"""The shrink phase: the smallest input on which the implementation still diverges the same way.
+
+Each candidate is judged by :mod:`.judge`, as the divergence was. Should the implementation be gone (its
+restart budget spent) while shrinking, the divergence stands unshrunk, with the reply that showed it.
+"""
+
+from __future__ import annotations
+
+import reference
+
+from ..model import Reply
+from ..transports import Implementation, ImplementationGone
+from . import _capabilities, _roundtrip
+from ._mutate import Mutant, agrees
+from ._shrink import shrink
+from .cases import FuzzCase, plain
+from .judge import Verdict, judge, judge_match, judge_roundtrip
+from .stats import FuzzStats
+
+#: Predicate calls allowed to shrink one round-trip finding (each costs a validate and a round trip).
+ROUNDTRIP_SHRINK_BUDGET = 1000
+
+
+def shrink_validate(
+    impl: Implementation, case: FuzzCase, stats: FuzzStats, start: Mutant, missed: bool = False, *, seen: Reply
+) -> tuple[Mutant, bytes, Reply]:
+    """The smallest document derived from ``start`` on which the implementation still diverges the same way:
+    another verdict than the reference's or, ``missed``, the right verdict with an expected warning missing.
+    ``seen`` is the reply that showed the divergence, kept if the implementation is gone meanwhile."""
+    last: dict[str, Reply] = {}
+    first = start.valid
+
+    def still(cand: Mutant, data: bytes) -> bool:
+        expected = reference.validate(data, cand.kind)
+        if not agrees(cand, expected) or expected.valid != first:
+            return False
+        reply = impl.validate(cand.kind, data)
+        verdict = judge(expected, reply, warnings=missed)
+        diverges = verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
+        if diverges:
+            last["reply"] = reply
+        return diverges
+
+    try:
+        small, calls = shrink(start, still)
+        stats.shrink_calls += calls
+        data = small.render()
+        reply = last.get("reply") or impl.validate(case.kind, data)
+    except ImplementationGone:
+        return start, start.render(), seen
+    return small, data, reply
+
+
+def shrink_roundtrip(
+    impl: Implementation, case: FuzzCase, rule: str, stats: FuzzStats
+) -> tuple[Mutant, Reply | None, str | None]:
+    """The smallest valid document derived from ``case`` whose round trip still breaks ``rule``, with the reply
+    and message that show it (None, None: the case's own, the implementation being gone)."""
+    last: dict[str, Reply] = {}
+    why: dict[str, str] = {}
+
+    def still(cand: Mutant, data: bytes) -> bool:
+        if not agrees(cand, reference.validate(data, cand.kind)):
+            return False
+        checked = impl.validate(cand.kind, data)
+        if checked.status != "ok" or not checked.valid:
+            return False
+        back = impl.roundtrip(cand.kind, data)
+        verdict = judge_roundtrip(cand.kind, data, back)
+        if verdict.verdict is Verdict.DIVERGENT and _roundtrip.rule_of(verdict.message) == rule:
+            last["reply"], why["message"] = back, verdict.message
+            return True
+        return False
+
+    try:
+        small, calls = shrink(plain(case.mutant), still, budget=ROUNDTRIP_SHRINK_BUDGET)
+    except ImplementationGone:
+        return plain(case.mutant), None, None
+    stats.shrink_calls += calls
+    return small, last.get("reply"), why.get("message")
+
+
+def shrink_match(
+    impl: Implementation, required: list[str], available: list[str], stats: FuzzStats
+) -> tuple[list[str], list[str], Reply | None, str | None]:
+    """The shortest lists derived from these on which the implementation's match still differs, with the
+    reply and message that show it (None, None: the first ones, the implementation being gone)."""
+    last: dict[str, Reply] = {}
+    why: dict[str, str] = {}
+
+    def still(req: list[str], avail: list[str]) -> bool:
+        back = impl.match(req, avail)
+        verdict = judge_match(req, avail, back)
+        if verdict.verdict is Verdict.DIVERGENT:
+            last["reply"], why["message"] = back, verdict.message
+            return True
+        return False
+
+    try:
+        small_req, small_avail, calls = _capabilities.shrink(required, available, still)
+    except ImplementationGone:
+        return required, available, None, None
+    stats.shrink_calls += calls
+    return small_req, small_avail, last.get("reply"), why.get("message")
