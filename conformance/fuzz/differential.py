@@ -38,12 +38,13 @@ from ..transports import Implementation, TransportOptions, open_implementation
 from . import fast, hypothesis_engine
 from .cases import DEFAULT_EXAMPLES, GENERATED, MUTATED, FuzzCase, cases
 from .replay import finding_bytes, replay_finding
-from .stats import FuzzStats
+from .stats import ExitReason, FuzzStats
 
 __all__ = [
     "DEFAULT_EXAMPLES",
     "GENERATED",
     "MUTATED",
+    "ExitReason",
     "FuzzCase",
     "FuzzStats",
     "cases",

@@ -6,7 +6,7 @@ implementation together (``validate_many``, which the persistent transport pipel
 came back before the implementation was gone are judged all the same. *Judge*: each reply by
 :mod:`.judge`; a new divergence is *shrunk* (:mod:`.shrinking`), attributed (:mod:`.attribution`) and
 yielded as a finding (:mod:`.findings`). The campaign ends when the budget is spent, the time is up, or
-the implementation is gone.
+the implementation is gone (:class:`.stats.ExitReason`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .cases import FuzzCase, cases, claimed, plain
 from .findings import Findings, Key
 from .judge import Verdict, judge, judge_match, judge_roundtrip
 from .shrinking import shrink_match, shrink_roundtrip, shrink_validate
-from .stats import FuzzStats
+from .stats import ExitReason, FuzzStats
 
 BATCH = 128
 #: Shares of the cases that are capability matches and round trips (when the implementation claims the class):
@@ -61,19 +61,23 @@ def run(
     """Fuzz ``impl`` for ``examples`` cases or ``duration`` seconds, whichever ends first; yield the findings."""
     allowed = claimed(impl, kinds, classes, stats)
     if not stats.kinds:
+        stats.exit(ExitReason.NOTHING)
         return
     stats.asked = examples or 0
     gen = _Generator(seed, stats, allowed)
     if gen.empty:
         stats.asked = 0
+        stats.exit(ExitReason.NOTHING)
         return  # nothing within the claim: every case would be skipped
     campaign = _Judge(impl, stats, Findings(stats, seed, level), level != "required" and impl.reports_warnings)
     t0 = time.monotonic()
     try:
         while True:
             if examples is not None and stats.examples >= examples:
+                stats.exit(ExitReason.BUDGET)
                 break
             if duration is not None and time.monotonic() - t0 >= duration:
+                stats.exit(ExitReason.DURATION)
                 break
             batch = gen.batch(BATCH if examples is None else min(BATCH, examples - stats.examples))
             replies, gone = _ask(impl, batch.cases)
@@ -90,7 +94,7 @@ def run(
                 if record is not None:
                     yield record
     except ImplementationGone as err:
-        stats.stopped = str(err)
+        stats.exit(ExitReason.GONE, str(err))
         raise
     finally:
         stats.seconds = time.monotonic() - t0

@@ -21,7 +21,7 @@ import reference
 from reference import KIND_CLASS
 
 from ..model import Reply
-from ..transports import Implementation
+from ..transports import Implementation, ImplementationGone
 from ._mutate import Mutant, agrees
 from ._schemas import rule_class
 from .attribution import attribute, rule_from_pointers
@@ -29,7 +29,7 @@ from .cases import DEFAULT_EXAMPLES, FuzzCase, claimed, plan_rules
 from .findings import Findings, Key
 from .judge import Judgement, Verdict, judge
 from .shrinking import shrink_validate
-from .stats import FuzzStats
+from .stats import ExitReason, FuzzStats
 
 #: Findings the Hypothesis engine looks for per kind before moving on (each is one ``find`` call).
 FINDS = 5
@@ -100,6 +100,10 @@ def run(
                     continue
                 assert search.last is not None
                 yield search.finding(search.last)
+        stats.exit(ExitReason.BUDGET if chosen else ExitReason.NOTHING)
+    except ImplementationGone:
+        stats.exit(ExitReason.GONE)  # the ``stopped`` text is the caller's to write, as it has always been here
+        raise
     finally:
         stats.seconds = time.monotonic() - t0
 

@@ -1,12 +1,26 @@
-"""What a fuzz campaign did beside its findings (the CLI writes it in the report footer)."""
+"""What a fuzz campaign did beside its findings, and why it ended (the CLI writes both in the report footer)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from .judge import Verdict
+
+
+class ExitReason(Enum):
+    """Why a campaign ended."""
+
+    #: Every case asked for was sent (the fast engine), or every search ran its course (Hypothesis).
+    BUDGET = "budget"
+    #: The time given (``duration``) ran out.
+    DURATION = "duration"
+    #: The implementation was gone (its restart budget spent): the campaign was cut short.
+    GONE = "gone"
+    #: Nothing within the implementation's claim could be generated: no case was owed.
+    NOTHING = "nothing"
 
 
 @dataclass
@@ -25,6 +39,8 @@ class FuzzStats:
     declined: int = 0
     #: Why the campaign ended before its budget ("" when it did not).
     stopped: str = ""
+    #: Why the campaign ended (None while it runs, or when its caller stopped reading it).
+    exit_reason: ExitReason | None = None
     #: Mutations the reference did not attribute to exactly their label (discarded, never sent).
     discarded: int = 0
     #: Rounds whose aimed rule found no place in BASE_TRIES base documents.
@@ -58,8 +74,15 @@ class FuzzStats:
         else:
             self.skipped += 1
 
+    def exit(self, reason: ExitReason, stopped: str = "") -> None:
+        """Record why the campaign ended; ``stopped`` says why it ended before its budget."""
+        self.exit_reason = reason
+        if stopped:
+            self.stopped = stopped
+
     def to_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
+        out["exit_reason"] = self.exit_reason.value if self.exit_reason is not None else None
         out["unanswered"] = self.unanswered
         out["hits"] = dict(self.hits)
         out["rate"] = round(self.examples / self.seconds, 1) if self.seconds else None
