@@ -435,8 +435,8 @@ class Persistent(Implementation):
         stderr = self._take_stderr()
         try:
             obj = safejson.loads(line)
-        except ValueError as err:
-            return Reply("errored", message=f"the reply is {err}; received: {excerpt(line)}", stderr=stderr)
+        except ValueError as bad:
+            return Reply("errored", message=f"the reply is {bad}; received: {excerpt(line)}", stderr=stderr)
         if type(obj) is dict and "seq" in obj and obj["seq"] != req.seq:
             return Reply(
                 "errored",
