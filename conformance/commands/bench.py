@@ -11,14 +11,14 @@ import json
 import sys
 from typing import Any
 
-from ..benchrow import BenchRow
+from ..bench.row import BenchRow
 
 #: Part name -> "module:function" (imported only when run).
 PARTS = {
-    "reference": "conformance.bench_reference:run",
-    "transports": "conformance.bench_transports:run",
-    "fuzz": "conformance.bench_fuzz:run",
-    "reports": "conformance.report_bench:run",
+    "reference": "conformance.bench.reference:run",
+    "transports": "conformance.bench.transports:run",
+    "fuzz": "conformance.bench.fuzz:run",
+    "reports": "conformance.bench.reports:run",
 }
 
 

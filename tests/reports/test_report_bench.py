@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.report_bench import run
+from conformance.bench.reports import run
 
 
 def test_the_bench_part_measures_the_progress_line_and_the_reports() -> None:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .benchrow import BenchRow
-from .reports.progress import Progress
+from ..reports.progress import Progress
+from .row import BenchRow
 
 PART = "reports"
 #: The per-case budget at 10,000 cases/s, in seconds.
@@ -77,7 +77,7 @@ def _records(n: int) -> list[dict[str, Any]]:
 
 
 def run(quick: bool) -> list[BenchRow]:
-    from .reports import build_report, read_stream, render_html, render_json, render_junit, render_markdown
+    from ..reports import build_report, read_stream, render_html, render_json, render_junit, render_markdown
 
     updates = 20_000 if quick else 200_000
     record = {"type": "result", "outcome": "pass"}

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .benchrow import BenchRow
-from .corpus import default_root, iter_cases
-from .transports import TransportOptions, open_implementation
+from ..corpus import default_root, iter_cases
+from ..transports import TransportOptions, open_implementation
+from .row import BenchRow
 
 PART = "transports"
 PY = shlex.quote(sys.executable)
@@ -124,7 +124,7 @@ def run(quick: bool) -> list[BenchRow]:
     measured: list[tuple[str, str, str, list[tuple[str, bytes]]]] = [
         ("persistent, trivial impl", "cmd", TRIVIAL_CMD, fast),
         ("persistent, reference", "cmd", REFERENCE_CMD, fast),
-        ("in-process, trivial impl", "python", "conformance.bench_transports:_trivial_fn", fast),
+        ("in-process, trivial impl", "python", "conformance.bench.transports:_trivial_fn", fast),
         ("in-process, reference", "python", "conformance.reference_impl:validate", fast),
         ("one-shot, trivial impl", "one-shot", TRIVIAL_ONE_SHOT, slow),
         ("one-shot, reference", "one-shot", REFERENCE_ONE_SHOT, slow),

@@ -19,12 +19,12 @@ from typing import Any
 import reference
 from reference import parse
 
-from .benchrow import BenchRow
-from .fuzz import _gen
-from .fuzz.differential import FuzzStats, finding_bytes, fuzz
-from .reference_impl import validate_reply
-from .transports import TransportOptions, open_implementation
-from .transports.inprocess import InProcess
+from ..fuzz import _gen
+from ..fuzz.differential import FuzzStats, finding_bytes, fuzz
+from ..reference_impl import validate_reply
+from ..transports import TransportOptions, open_implementation
+from ..transports.inprocess import InProcess
+from .row import BenchRow
 
 PART = "fuzz"
 
@@ -59,7 +59,7 @@ def _generator_rates(quick: bool) -> tuple[float, float, float]:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis_jsonschema import from_schema
 
-    from . import strategies
+    from .. import strategies
 
     rng = random.Random(0)
     n, t0 = 0, time.perf_counter()

@@ -15,7 +15,7 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from .benchrow import BenchRow
+from .row import BenchRow
 
 PART = "reference"
 
