@@ -136,7 +136,7 @@ class VmjobSession:
 
 
 class VmjobCorpus(pytest.Collector):
-    def collect(self) -> list[pytest.Item]:  # type: ignore[override]
+    def collect(self) -> list[pytest.Item]:
         from .corpus import CorpusError, default_root, load_corpus, select
 
         config = self.config

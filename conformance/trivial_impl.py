@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         # Under a benchmark's load requests queue up by design; waitress would log each time they do.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         server = waitress.create_server(app, host="127.0.0.1", port=int(args[1]) if len(args) > 1 else 0)
-        print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)  # type: ignore[union-attr]
+        print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)
         server.run()
         return 0
     return serve_lines()

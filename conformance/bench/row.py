@@ -35,5 +35,8 @@ class BenchRow:
             for r in rows
         ]
         widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=False)]
-        line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
+
+        def line(cells: tuple[object, ...]) -> str:
+            return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
+
         return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])

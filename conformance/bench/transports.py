@@ -36,7 +36,7 @@ def _documents(n: int) -> list[tuple[str, bytes]]:
     docs = [(c.kind, c.data) for c in iter_cases() if c.mode == "validate" and c.data is not None]
     if not docs:
         docs = [("job", b'{"version":"1.0","job_id":"job-00000001","kind":"VMOperation"}')]
-    return [(k, d) for k, d in itertools.islice(itertools.cycle(docs), n)]  # type: ignore[misc]
+    return [(k, d) for k, d in itertools.islice(itertools.cycle(docs), n)]
 
 
 def _rate(transport: str, target: str, docs: list[tuple[str, bytes]]) -> float:

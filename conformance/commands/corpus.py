@@ -18,7 +18,7 @@ from ..corpus import Case, CorpusError, corpus_files, default_root, load_corpus,
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p: argparse.ArgumentParser = sub.add_parser(
         "corpus",
         help="generate, check and browse the fixture corpus",
         description="The fixture corpus: every SPEC rule, both ways, at its boundaries.",

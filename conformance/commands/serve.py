@@ -195,7 +195,8 @@ class AccessLog:
     """One line per request, written whole under a lock and flushed; a write that fails turns the log off."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+        #: None once a write failed: the log is off.
+        self.stream: TextIO | None = stream
         self._lock = threading.Lock()
 
     def write(self, client: Any, request: Any, status: str, sent: int) -> None:
@@ -221,11 +222,11 @@ class AccessLog:
                 self.stream.write(line + "\n")
                 self.stream.flush()
             except (OSError, ValueError) as err:
-                self.stream = None  # type: ignore[assignment]
+                self.stream = None
                 print(f"vmjob serve: the access log failed ({err}); it is off", file=sys.stderr)
 
 
-class _Request(HTTPRequestParser):
+class _Request(HTTPRequestParser):  # type: ignore[misc]  # waitress is untyped: its classes are Any
     """A request being received, with when its first byte arrived (for the deadline and the access log)."""
 
     def __init__(self, adj: Adjustments) -> None:
@@ -243,7 +244,7 @@ class _Logged:
 
     def service(self) -> None:
         try:
-            super().service()  # type: ignore[misc]
+            super().service()  # type: ignore[misc]  # a mixin: the waitress task after it in the MRO has service()
         except ClientDisconnected:
             self._log("-")
             raise
@@ -255,11 +256,11 @@ class _Logged:
             log.write(self.channel.addr, self.request, status, self.content_bytes_written)
 
 
-class _Task(_Logged, WSGITask):
+class _Task(_Logged, WSGITask):  # type: ignore[misc]  # waitress is untyped: its classes are Any
     pass
 
 
-class _ErrorTask(_Logged, ErrorTask):
+class _ErrorTask(_Logged, ErrorTask):  # type: ignore[misc]  # waitress is untyped: its classes are Any
     """waitress's own error replies (bad request, too large, an exception escaping the app) in our JSON."""
 
     def execute(self) -> None:
@@ -273,7 +274,7 @@ class _ErrorTask(_Logged, ErrorTask):
         self.write(body)
 
 
-class _Channel(HTTPChannel):
+class _Channel(HTTPChannel):  # type: ignore[misc]  # waitress is untyped: its classes are Any
     task_class = _Task
     error_task_class = _ErrorTask
     parser_class = _Request
@@ -324,7 +325,7 @@ class _Channel(HTTPChannel):
             log.write(self.addr, request, "408", len(body))
 
 
-class Server(TcpWSGIServer):  # type: ignore[misc]
+class Server(TcpWSGIServer):  # type: ignore[misc]  # waitress is untyped: its classes are Any
     """waitress's TCP server with a deadline for receiving each request, and a :meth:`close` that stops it."""
 
     channel_class = _Channel

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from reference import KIND_CLASS, RULES
 
@@ -50,11 +50,15 @@ def class_of(rule_id: str, kind: str) -> str:
     return KIND_CLASS[kind] if klass == "common" else klass
 
 
-def put(doc: Any, pointer: str, value: Any) -> Any:
+#: A document (or part of one) that an edit copies: the copy has its type.
+Doc = TypeVar("Doc")
+
+
+def put(doc: Doc, pointer: str, value: Any) -> Doc:
     """A deep copy of ``doc`` with ``value`` at ``pointer`` (missing parent objects are created)."""
     out = copy.deepcopy(doc)
     parts = pointer.split("/")[1:]
-    node = out
+    node: Any = out
     for part in parts[:-1]:
         if isinstance(node, list):
             node = node[int(part)]
@@ -70,11 +74,11 @@ def put(doc: Any, pointer: str, value: Any) -> Any:
     return out
 
 
-def drop(doc: Any, pointer: str) -> Any:
+def drop(doc: Doc, pointer: str) -> Doc:
     """A deep copy of ``doc`` without the member at ``pointer``."""
     out = copy.deepcopy(doc)
     parts = pointer.split("/")[1:]
-    node = out
+    node: Any = out
     for part in parts[:-1]:
         node = node[int(part)] if isinstance(node, list) else node[part]
     del node[parts[-1]]

@@ -152,9 +152,10 @@ def read_text_and_json(path: Path) -> tuple[str, Any]:
 
 def cases_of(body: Any) -> list[dict[str, Any]]:
     """The ``cases`` of a corpus file's JSON value; :class:`CorpusError` when it is not shaped as one."""
-    if not isinstance(body, dict) or not isinstance(body.get("cases"), list):
+    cases = body.get("cases") if isinstance(body, dict) else None
+    if not isinstance(cases, list):
         raise CorpusError("a corpus file is an object with a 'cases' array")
-    return body["cases"]
+    return cases
 
 
 def read_file(path: Path, root: Path) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import reference
 
@@ -133,7 +133,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: the corpus file to merge into: {err}") from err
     if body.get("generated") is True:
         raise UsageError(f"{path} is written by `vmjob corpus generate`, which would drop promoted cases; use --out")
-    return body
+    return cast(dict[str, Any], body)  # cases_of(body) above checked that it is an object
 
 
 def promote(records: list[dict[str, Any]], root: Path, out: Path | None = None) -> dict[Path, list[str]]:

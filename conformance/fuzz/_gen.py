@@ -138,8 +138,8 @@ def _string(rng: random.Random, node: SNode) -> str:
 
 
 def operation(rng: random.Random) -> str:
-    seg = lambda: "".join(rng.choices(_OP_SEGMENT, k=rng.randint(1, 9)))
-    return ".".join(seg() for _ in range(rng.randint(2, 3)))
+    segments = ("".join(rng.choices(_OP_SEGMENT, k=rng.randint(1, 9))) for _ in range(rng.randint(2, 3)))
+    return ".".join(segments)
 
 
 def value(rng: random.Random, node: SNode, depth: int = 0, fill: float = 0.5) -> Json:

@@ -17,7 +17,7 @@ import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import reference
 
@@ -134,6 +134,20 @@ class Plan:
 
 
 Site = tuple[Path, SNode | None, Json]
+#: Adds a plan: ``plan(rule, operator, path, apply)``.
+AddPlan = Callable[[str, str, Path, Callable[[random.Random], Mutant | None]], None]
+
+
+class ValueMutant(Protocol):
+    """The document with ``new`` at ``path``, labelled with ``rule``."""
+
+    def __call__(self, rule: str, operator: str, path: Path, new: Json, expect: str = "invalid") -> Mutant: ...
+
+
+class RawMutant(Protocol):
+    """The document with the exact bytes ``raw`` at ``path``, labelled with ``rule``."""
+
+    def __call__(self, rule: str, operator: str, path: Path, raw: bytes, expect: str = "invalid") -> Mutant: ...
 
 
 def sites(kind: str, doc: Json) -> Iterator[Site]:
@@ -208,7 +222,16 @@ def plans(kind: str, doc: Json) -> list[Plan]:
     return out
 
 
-def _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant) -> None:  # type: ignore[no-untyped-def]
+def _value_plans(
+    kind: str,
+    doc: Json,
+    path: Path,
+    node: SNode,
+    v: Json,
+    plan: AddPlan,
+    value_mutant: ValueMutant,
+    raw_mutant: RawMutant,
+) -> None:
     rule = node.rule
     if not path:
         return
@@ -322,15 +345,15 @@ def near_misses(v: str) -> list[str]:
     return [f for f in out if f != v]
 
 
-def _object_plans(kind, doc, path, node, v, plan, base) -> None:  # type: ignore[no-untyped-def]
+def _object_plans(
+    kind: str, doc: Json, path: Path, node: SNode, v: dict[str, Json], plan: AddPlan, base: Mutant
+) -> None:
     for name in node.required:
         if name in v:
             rule = node.missing_rule[name]
-            plan(
-                rule,
-                "drop-required",
-                (*path, name),
-                lambda r, name=name, rule=rule: replace(
+
+            def drop(r: random.Random, name: str = name, rule: str = rule) -> Mutant:
+                return replace(
                     base,
                     tree=delete_at(doc, (*path, name)),
                     rule=rule,
@@ -338,8 +361,9 @@ def _object_plans(kind, doc, path, node, v, plan, base) -> None:  # type: ignore
                     operator="drop-required",
                     pin=path,
                     meta={"member": name},
-                ),
-            )
+                )
+
+            plan(rule, "drop-required", (*path, name), drop)
     if node.extra is not None or not node.props:
         return
     in_payload = kind == "job" and path[:2] == ("payload", "data")
@@ -423,7 +447,15 @@ def _lenient_timestamp(r: random.Random) -> str:
     )
 
 
-def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> None:  # type: ignore[no-untyped-def]
+def _document_plans(
+    kind: str,
+    doc: Json,
+    every: list[Site],
+    plan: AddPlan,
+    base: Mutant,
+    value_mutant: ValueMutant,
+    raw_mutant: RawMutant,
+) -> None:
     def whole(rule: str, operator: str, **kw: Any) -> Callable[[random.Random], Mutant]:
         return lambda r: replace(base, rule=rule, expect="invalid", operator=operator, **kw)
 
@@ -555,7 +587,7 @@ def _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant) -> N
     _semantic_plans(kind, doc, plan, base, value_mutant)
 
 
-def _semantic_plans(kind, doc, plan, base, value_mutant) -> None:  # type: ignore[no-untyped-def]
+def _semantic_plans(kind: str, doc: Json, plan: AddPlan, base: Mutant, value_mutant: ValueMutant) -> None:
     if kind == "job":
         ex = doc.get("execution") if isinstance(doc.get("execution"), dict) else None
 
