@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib.util
 import random
 import sys
 from pathlib import Path
@@ -156,8 +155,6 @@ def config(args: argparse.Namespace, transport: str, tgt: str) -> RunConfig:
         args.fuzz = 0 if transport == "one-shot" or args.rules else DEFAULT_FUZZ
     if args.fuzz < 0:
         raise UsageError(f"--fuzz={args.fuzz} must be >= 0")
-    if args.fuzz and importlib.util.find_spec("conformance.fuzz.differential") is None:
-        raise UsageError("--fuzz: the fuzzer (conformance.fuzz.differential) is not installed in this build")
     if args.corpus is not None:
         root = Path(args.corpus)
         if not root.is_dir():
@@ -178,25 +175,12 @@ def config(args: argparse.Namespace, transport: str, tgt: str) -> RunConfig:
     )
 
 
-def _reports() -> Any:
-    try:
-        from .. import reports
-    except ImportError:  # the report renderers are a separate part of the suite
-        return None
-    return reports
-
-
-def _progress(total: int, quiet: bool) -> Any:
-    if quiet:
-        return None
-    try:
-        from ..reports.progress import Progress
-    except ImportError:
-        return None
-    return Progress(total, stream=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `vmjob certify --help` imports this module, and the report renderers
+    # would add about a third to its start.
+    from ..reports import ReportError, build_report, read_stream, render_text, write_reports
+    from ..reports.progress import Progress
+
     transport, tgt = target(args)
     cfg = config(args, transport, tgt)
     try:
@@ -207,9 +191,6 @@ def run(args: argparse.Namespace) -> int:
     except CorpusError as err:
         raise UsageError(f"the corpus cannot be read: {err}") from err
     wanted = {n: getattr(args, f"report_{n}") for n in REPORT_OPTIONS if getattr(args, f"report_{n}")}
-    reports = _reports()
-    if wanted and reports is None:
-        raise UsageError("report files were asked for, but the report renderers (conformance.reports) are missing")
     stream = open_stream(args.results)
     results = stream.path
     try:
@@ -219,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         stream.close()
         results.unlink(missing_ok=True)  # nothing was run: leave no empty stream behind
         raise UsageError(str(err)) from err
-    progress = _progress(total, args.quiet)
+    progress = None if args.quiet else Progress(total, stream=sys.stderr)
     try:
         summary = Runner(impl, cfg, stream, progress.update if progress else None).run()
     finally:
@@ -230,18 +211,16 @@ def run(args: argparse.Namespace) -> int:
     conformant = bool(summary["conformant"])
     # The report holds every result; it is built only when asked for (files, or the terminal summary), so
     # a --quiet run's memory stays flat however many cases it has.
-    if reports is not None and (wanted or not args.quiet):
+    if wanted or not args.quiet:
         try:
-            report = reports.build_report(reports.read_stream(results), cfg.level)
+            report = build_report(read_stream(results), cfg.level)
             if wanted:
-                reports.write_reports(report, **wanted)
-        except reports.ReportError as err:
+                write_reports(report, **wanted)
+        except ReportError as err:
             raise UsageError(str(err)) from err
         conformant = bool(report["conformant"])
         if not args.quiet:
-            print(reports.render_text(report, stream=results))
-    elif not args.quiet:
-        print(text_summary(summary, impl))
+            print(render_text(report, stream=results))
     return 0 if conformant else 1
 
 
@@ -254,11 +233,3 @@ def open_stream(option: str | None) -> ResultsStream:
         raise UsageError(f"--results: {err}") from err
     except OSError as err:
         raise UsageError(f"--results {option or DEFAULT_RESULTS!r}: cannot write: {err.strerror or err}") from err
-
-
-def text_summary(summary: dict[str, Any], impl: Any) -> str:
-    """A minimal terminal summary, used only when the report renderers are not installed."""
-    info = impl.info
-    counts = ", ".join(f"{n} {o}" for o, n in summary["outcomes"].items() if n)
-    verdict = "CONFORMANT" if summary["conformant"] else "NOT CONFORMANT"
-    return f"{info.name} {info.version}: {verdict} at level {summary['level']} ({counts})"

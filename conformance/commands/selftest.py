@@ -20,6 +20,7 @@ from typing import Any
 
 from ..cli import UsageError
 from ..corpus import CorpusError, default_root, load_corpus
+from ..fuzz.differential import GENERATED
 from ..zoo import VARIANTS, Variant
 from ..zoo.hostile import HOSTILE, HOSTILE_FUZZ, Hostile
 from ..zoo.hostile import certify as certify_hostile
@@ -111,18 +112,8 @@ def _header(title: str) -> str:
     return f"{title:<{_NAME_WIDTH}} {'LEVEL':<{_LEVEL_WIDTH}} {'CORPUS':<{_CORPUS_WIDTH}} FUZZ ALONE"
 
 
-def _generated_rules() -> frozenset[str] | None:
-    """The rules the fuzzer's mutators can break, when it says so."""
-    try:
-        from ..fuzz import differential
-    except ImportError:
-        return None
-    rules = getattr(differential, "GENERATED", None)
-    return frozenset(rules) if rules is not None else None
-
-
 def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
-    generated = _generated_rules() if fuzz_ran else None
+    generated = GENERATED if fuzz_ran else None
     for s in scores:
         v = VARIANTS[s.name]
         if s.equivalent or v.witness is None:

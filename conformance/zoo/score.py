@@ -15,13 +15,14 @@ from __future__ import annotations
 import shlex
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..corpus import Case
 from ..evaluate import evaluate
+from ..fuzz.differential import DEFAULT_EXAMPLES, fuzz
 from ..model import FAULT_OUTCOMES, ImplInfo, Reply
 from ..summary import counted_levels, summarize
 from ..transports.base import Implementation, TransportOptions
@@ -29,17 +30,8 @@ from ..transports.inprocess import reply_from_value
 from ._impl import Impl
 from ._variant import Variant
 
-
-def _default_budget() -> int:
-    try:
-        from ..fuzz.differential import DEFAULT_EXAMPLES  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return 10000
-    return int(DEFAULT_EXAMPLES)
-
-
 #: Fuzz examples per member unless asked otherwise: the fuzzer's own default budget, as certify uses it.
-DEFAULT_FUZZ_BUDGET = _default_budget()
+DEFAULT_FUZZ_BUDGET = DEFAULT_EXAMPLES
 DEFAULT_SEED = 20261127
 
 
@@ -223,26 +215,11 @@ def judge_corpus(score: Score, records: list[dict[str, Any]]) -> None:
 
 # --- fuzzing alone ----------------------------------------------------------------------------------------
 
-FuzzFn = Callable[..., Iterator[dict[str, Any]]]
-
-
-def load_fuzzer() -> FuzzFn | None:
-    """The differential fuzzer, or None while it is not there."""
-    try:
-        from ..fuzz.differential import fuzz  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return None
-    return fuzz  # type: ignore[no-any-return]
-
 
 def judge_fuzz(
     score: Score, impl: Implementation, budget: int, seed: int = DEFAULT_SEED, timeout: float = 10.0
 ) -> None:
     """Fuzz ``impl`` alone, for at most ``budget`` examples; a mutant stops at its first counted finding."""
-    fuzz = load_fuzzer()
-    if fuzz is None:
-        score.problems.append("fuzzing skipped: conformance.fuzz.differential is not available")
-        return
     counted = counted_levels(score.level)
     info = impl.info or impl.start()
     score.fuzz_flagged = False
