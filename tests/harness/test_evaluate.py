@@ -48,7 +48,7 @@ def test_warnings_expected_by_a_case_of_another_rule_are_evidence_only() -> None
 
 def test_faults_are_never_pass() -> None:
     for status in ("timeout", "crash", "errored"):
-        assert evaluate(case(), Reply(status, message="m")) == (status, None, "m")  # type: ignore[arg-type]
+        assert evaluate(case(), Reply(status, message="m")) == (status, None, "m")
     assert evaluate(case(), Reply("skipped", message="not mine"))[::2] == ("skip", "not mine")
 
 

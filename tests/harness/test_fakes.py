@@ -4,6 +4,7 @@ none hangs the suite (timeouts of 0.5 s)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from conformance.transports.base import TransportOptions
 
 from .conftest import certify, fake
 
-FAST = {"timeout": 0.5, "start_timeout": 2.0, "max_restarts": 2}
+FAST: dict[str, Any] = {"timeout": 0.5, "start_timeout": 2.0, "max_restarts": 2}
 #: Cases of the small corpus the reference finds valid / invalid, and the match / roundtrip ones.
 VALID = {"core-minimal-job-is-valid", "core-timeout-long-warns", "progress-minimal-is-valid"}
 INVALID = {"core-version-2-is-invalid", "core-kind-wrong-is-invalid", "parse-not-utf8-is-invalid",

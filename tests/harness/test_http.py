@@ -29,7 +29,7 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
 def url() -> Iterator[str]:
     server = waitress.create_server(app, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
 
 

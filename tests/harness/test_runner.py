@@ -101,7 +101,12 @@ def test_every_record_a_run_writes_is_described_by_the_stream_schema(tmp_path: P
     records = [json.loads(line) for line in stream.read_text().split("\n") if line]
     assert {r["type"] for r in records} == {"header", "result", "finding", "footer"}
     assert any(r["type"] == "finding" and r["rule"] is None for r in records)
-    classes = {"header": Header, "result": CaseResult, "finding": Finding, "footer": Footer}
+    classes: dict[str, type[Header | CaseResult | Finding | Footer]] = {
+        "header": Header,
+        "result": CaseResult,
+        "finding": Finding,
+        "footer": Footer,
+    }
     for r in records:
         errors = [e.message for e in validator.iter_errors(r)]
         assert errors == [], (r["type"], errors)

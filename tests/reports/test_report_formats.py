@@ -196,7 +196,7 @@ def test_badge_svg_is_valid_svg_with_the_verdict(good: dict[str, Any], bad: dict
 
 def test_write_reports_creates_parent_directories_and_every_file(tmp_path: Path, bad: dict[str, Any]) -> None:
     paths = {k: tmp_path / "out" / k / f"report.{k}" for k in ("json", "junit", "markdown", "html", "badge")}
-    write_reports(bad, badge_endpoint=tmp_path / "endpoint.json", **paths)  # type: ignore[arg-type]
+    write_reports(bad, badge_endpoint=tmp_path / "endpoint.json", **paths)
     assert json.loads(paths["json"].read_text()) == json.loads(json.dumps(bad))
     ET.fromstring(paths["junit"].read_bytes())
     assert json.loads((tmp_path / "endpoint.json").read_text())["schemaVersion"] == 1
