@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -47,6 +48,28 @@ def marked(marker: str) -> list[tuple[int, str]]:
             continue
         found.append((int(name), cmdline))
     return found
+
+
+@pytest.fixture
+def left_behind(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], list[tuple[int, str]]]]:
+    """A marker only this test's processes carry, and a function listing those of them still alive once the
+    ones on their way out are gone (10 s at most); whatever the outcome, they are killed at the end."""
+    mark = f"test-{secrets.token_hex(8)}"
+    outer = os.environ.get(ENV)
+    monkeypatch.setenv(ENV, f"{outer}:{mark}" if outer else mark)
+
+    def left() -> list[tuple[int, str]]:
+        deadline = time.monotonic() + 10.0
+        while (found := marked(mark)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
+    yield left
+    for pid, _ in marked(mark):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -102,6 +102,7 @@ def test_fuzzing_the_persistent_adapter_of_the_reference_finds_nothing() -> None
     assert "vmjob-reference" in run.stdout and "0 finding(s)" in run.stdout
 
 
+@pytest.mark.slow
 def test_promoted_findings_pass_corpus_check_and_merge_without_duplicates(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(default_root(), corpus)

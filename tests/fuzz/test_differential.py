@@ -188,6 +188,7 @@ def _rejects_empty_message(kind: str, text: str) -> dict[str, Any]:
     return _reference_on_bytes(kind, text)
 
 
+@pytest.mark.slow
 def test_the_hypothesis_engine_finds_and_shrinks_a_rejected_valid_document() -> None:
     stats = FuzzStats()
     impl = InProcess(_rejects_empty_message)

@@ -21,6 +21,7 @@ def test_the_pinned_hypothesis_is_the_one_hypothesis_jsonschema_works_with() -> 
     assert version("hypothesis-jsonschema") == "0.23.1"
 
 
+@pytest.mark.slow
 @FEW
 @given(vs.jobs())
 def test_schema_derived_jobs_are_valid(job: dict) -> None:

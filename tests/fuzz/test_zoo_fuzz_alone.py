@@ -25,6 +25,9 @@ FORMER_SURVIVORS = [
 #: Mutants rejecting a valid document that the fuzzer used to blame on the document's label.
 FORMERLY_MISATTRIBUTED = ["zero-size-bytes-rejected", "zero-disk-size-rejected", "result-status-set"]
 
+#: Each member is a fuzz campaign of its own: these run with the slow tests (and `vmjob selftest`).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("name", FORMER_SURVIVORS + FORMERLY_MISATTRIBUTED)
 def test_fuzzing_alone_catches_mutant_on_a_rule_it_breaks(name: str) -> None:

@@ -27,7 +27,8 @@ def records(path: Path) -> list[dict[str, Any]]:
 
 
 def test_reference_is_conformant_exit_0_with_a_summary_and_stream(corpus: Path, tmp_path: Path) -> None:
-    proc = vmjob("certify", "--cmd", REFERENCE_CMD, "--corpus", str(corpus), "--json", "r.json", cwd=tmp_path)
+    proc = vmjob("certify", "--cmd", REFERENCE_CMD, "--corpus", str(corpus), "--fuzz", "0", "--json", "r.json",
+                 cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "CONFORMANT" in proc.stdout
     recs = records(tmp_path / "vmjob-results" / "results.jsonl")
@@ -38,7 +39,7 @@ def test_reference_is_conformant_exit_0_with_a_summary_and_stream(corpus: Path, 
 
 
 def test_a_wrong_implementation_exits_1(corpus: Path, tmp_path: Path) -> None:
-    proc = vmjob("certify", "--cmd", fake("always-valid"), "--corpus", str(corpus), cwd=tmp_path)
+    proc = vmjob("certify", "--cmd", fake("always-valid"), "--corpus", str(corpus), "--fuzz", "0", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "NOT CONFORMANT" in proc.stdout
 
@@ -156,13 +157,14 @@ def test_python_target_in_the_current_directory_is_importable_from_the_console_s
     (tmp_path / "my_validator.py").write_text("def validate(kind, text):\n    return True\n", encoding="utf-8")
     script = Path(sys.executable).with_name("vmjob")
     proc = subprocess.run(
-        [str(script), "certify", "--python", "my_validator:validate", "--corpus", str(corpus)],
+        [str(script), "certify", "--python", "my_validator:validate", "--corpus", str(corpus), "--fuzz", "0"],
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     assert "NOT CONFORMANT" in proc.stdout
 
 
+@pytest.mark.slow
 def test_certify_fuzzes_by_default_with_the_fuzzers_own_budget(corpus: Path, tmp_path: Path) -> None:
     from conformance.commands.certify import DEFAULT_FUZZ
     from conformance.fuzz.differential import DEFAULT_EXAMPLES

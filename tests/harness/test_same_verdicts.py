@@ -93,6 +93,7 @@ def test_reference_is_conformant(transport: str, level: str, reference_runs: dic
     assert summarize(run.results, (), level)["conformant"] is True
 
 
+@pytest.mark.slow
 def test_one_shot_gives_the_same_verdicts_on_a_sample(sample_corpus: Path, tmp_path: Path) -> None:
     one_shot = certify("one-shot", f"{PY} -m conformance.reference_impl {{kind}}", sample_corpus, tmp_path)
     cmd = certify("cmd", REFERENCE_CMD, sample_corpus, tmp_path)

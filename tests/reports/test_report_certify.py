@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 from test_report_build import SCHEMA
 
 from conformance.corpus import default_root
@@ -25,6 +26,7 @@ def vmjob(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_certify_and_report_agree_and_the_report_validates(tmp_path: Path) -> None:
     # A private copy of two classes of the corpus: the run does not depend on corpus edits made meanwhile.
     corpus = tmp_path / "corpus"
