@@ -11,6 +11,7 @@ late edge hides the same knot behind a function. Either is a failure unless it i
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,3 +184,28 @@ def test_known_cycle_is_gone(name: str, late: bool) -> None:
     known = (KNOWN_LATE_CYCLES if late else KNOWN_CYCLES)[name]
     edges = [e for e in graph() if late or not e.late]
     assert known not in cycles(edges), _show(known, edges)
+
+
+#: Modules allowed past MAX_LINES: data tables, not code (none today).
+LONG_TABLES: frozenset[str] = frozenset()
+MAX_LINES = 800
+
+
+def test_every_module_is_under_800_lines() -> None:
+    long = {name: n for name, path in modules().items() if (n := len(path.read_text().splitlines())) > MAX_LINES}
+    assert {k: v for k, v in long.items() if k not in LONG_TABLES} == {}
+
+
+def test_architecture_md_names_every_package_and_module_folder() -> None:
+    """ARCHITECTURE.md and the tree agree: every package of the two is named there (``fuzz/``), and every
+    module it names in its tables of parts exists."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = {
+        p.parent.relative_to(ROOT / top).as_posix() for top in PACKAGES for p in (ROOT / top).rglob("__init__.py")
+    }
+    packages.discard(".")
+    unnamed = sorted(p for p in packages if f"`{p.split('/')[-1]}/`" not in text and f"{p}/" not in text)
+    assert unnamed == [], "packages ARCHITECTURE.md does not name"
+    named = set(re.findall(r"`([a-z_]+\.py)`", text))
+    missing = sorted(m for m in named if not any(True for top in PACKAGES for _ in (ROOT / top).rglob(m)))
+    assert missing == [], "modules ARCHITECTURE.md names that do not exist"
