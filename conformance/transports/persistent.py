@@ -26,7 +26,7 @@ import subprocess
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import safejson
@@ -95,6 +95,174 @@ class _Request:
     done: Reply | None = None
 
 
+@dataclass(slots=True)
+class _Flight:
+    """The requests of one exchange: where new ones come from, those in flight (answered in order), and
+    those to send again, first, after a restart."""
+
+    source: Iterator[_Request]
+    pending: deque[_Request] = field(default_factory=deque)
+    resend: deque[_Request] = field(default_factory=deque)
+    #: The source has no request left.
+    exhausted: bool = False
+    #: The head request's reply is due ``timeout`` after this: when it was sent, or the one before it answered.
+    since: float = field(default_factory=time.monotonic)
+
+    def known(self) -> Iterator[Reply]:
+        """The replies at the head known without asking (requests never sent), in order."""
+        while self.pending and (done := self.pending[0].done) is not None:
+            self.pending.popleft()
+            yield done
+
+
+@dataclass(eq=False, slots=True)
+class _Child:
+    """One running implementation process and what goes with it: its three pipes (non-blocking), the
+    selector that pumps them, what is read and not yet taken, what is to write, and its stderr (bounded).
+    Made by :meth:`spawn`, ended by :meth:`kill`; a restart makes a new one."""
+
+    proc: subprocess.Popen[bytes]
+    fd_in: int
+    fd_out: int
+    fd_err: int
+    selector: selectors.BaseSelector
+    #: Whether ``fd_in`` is registered for writing (there is something to write).
+    writing: bool = False
+    #: stdout is closed.
+    eof: bool = False
+    #: stdout read and not yet returned as lines, and where the search for the next newline resumes.
+    received: bytearray = field(default_factory=bytearray)
+    scan: int = 0
+    #: Requests not yet written to stdin.
+    unsent: bytearray = field(default_factory=bytearray)
+    #: stderr not yet taken (at most STDERR_CAP bytes), and how many bytes past that were dropped.
+    err_kept: bytearray = field(default_factory=bytearray)
+    err_dropped: int = 0
+
+    @classmethod
+    def spawn(cls, command: str) -> _Child:
+        # Its own session, a run token, pdeathsig, tracked until kill (see _process).
+        proc = _process.spawn(command)
+        assert proc.stdin and proc.stdout and proc.stderr
+        fd_in, fd_out, fd_err = proc.stdin.fileno(), proc.stdout.fileno(), proc.stderr.fileno()
+        for fd in (fd_in, fd_out, fd_err):
+            os.set_blocking(fd, False)
+        selector = selectors.DefaultSelector()
+        selector.register(fd_out, selectors.EVENT_READ)
+        selector.register(fd_err, selectors.EVENT_READ)
+        return cls(proc, fd_in, fd_out, fd_err, selector)
+
+    def kill(self) -> int | None:
+        """Kill the process group and what left it (by its run token); the exit status. What is left on
+        stderr is read (for :meth:`take_stderr`); the pipes and the selector are closed."""
+        status = _process.kill(self.proc)
+        try:
+            while chunk := os.read(self.fd_err, _CHUNK):
+                self._add_stderr(chunk)
+        except (BlockingIOError, OSError):
+            pass
+        self.selector.close()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+        return status
+
+    def exit_status(self, wait: float) -> int | None:
+        """The exit status of a child that closed its stdout, waiting up to ``wait`` s; None if it still runs."""
+        try:
+            return self.proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            return None
+
+    # -- stderr --------------------------------------------------------------------------------------------
+    def _add_stderr(self, chunk: bytes) -> None:
+        room = STDERR_CAP - len(self.err_kept)
+        if room > 0:
+            self.err_kept += chunk[:room]
+        self.err_dropped += max(0, len(chunk) - max(room, 0))
+
+    def take_stderr(self) -> str:
+        """What the child wrote to stderr since the last call (bounded, with the count of bytes dropped)."""
+        if not self.err_kept and not self.err_dropped:
+            return ""
+        text = self.err_kept.decode("utf-8", "replace")
+        if self.err_dropped:
+            text += f"\n... ({self.err_dropped:,} more bytes of stderr dropped)"
+        self.err_kept.clear()
+        self.err_dropped = 0
+        return text
+
+    # -- the event loop ------------------------------------------------------------------------------------
+    def send(self, body: dict[str, Any]) -> None:
+        self.unsent += json.dumps(body).encode("ascii") + b"\n"
+
+    def next_line(self, deadline: float) -> tuple[str, bytes]:
+        """The next stdout line, or ``("timeout" | "eof" | "toolong", evidence)``; pumps all three pipes."""
+        while True:
+            nl = self.received.find(b"\n", self.scan)
+            if nl >= 0:
+                line = bytes(self.received[:nl])
+                del self.received[: nl + 1]
+                self.scan = 0
+                return "line", line
+            self.scan = len(self.received)
+            if self.scan > MAX_LINE:
+                return "toolong", bytes(self.received[:EVIDENCE])
+            if self.eof:
+                return "eof", bytes(self.received[:EVIDENCE])
+            if self.unsent:
+                self._write_some()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout", bytes(self.received[:EVIDENCE])
+            self._pump(remaining)
+
+    def _pump(self, timeout: float) -> None:
+        """Wait up to ``timeout`` s for a pipe to be ready, and move what each ready one can."""
+        for key, mask in self.selector.select(timeout):
+            fd = key.fd
+            if fd == self.fd_err:
+                try:
+                    chunk = os.read(fd, _CHUNK)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    self._add_stderr(chunk)
+                else:
+                    self.selector.unregister(fd)
+            elif fd == self.fd_out:
+                try:
+                    chunk = os.read(fd, _CHUNK)
+                except BlockingIOError:
+                    continue
+                if chunk:
+                    self.received += chunk
+                else:
+                    self.eof = True
+            elif mask & selectors.EVENT_WRITE:
+                self._write_some()
+
+    def _write_some(self) -> None:
+        try:
+            n = os.write(self.fd_in, self.unsent[:_CHUNK])
+            del self.unsent[:n]
+        except BlockingIOError:
+            pass
+        except (BrokenPipeError, OSError):
+            # The child closed its stdin: it is exiting or will never read again; stdout's EOF tells.
+            self.unsent.clear()
+        want = bool(self.unsent)
+        if want != self.writing:
+            self.writing = want
+            if want:
+                self.selector.register(self.fd_in, selectors.EVENT_WRITE)
+            else:
+                self.selector.unregister(self.fd_in)
+
+
 class Persistent(Implementation):
     """An implementation driven over the persistent adapter protocol."""
 
@@ -104,7 +272,8 @@ class Persistent(Implementation):
         self.restarts = 0
         #: What the child wrote to stderr outside any request (start-up, between requests, shut-down).
         self.stderr = ""
-        self._proc: subprocess.Popen[bytes] | None = None
+        #: The running process; None before start, after close, and between a kill and the restart.
+        self._child: _Child | None = None
         self._seq = 0
         self._gone: str | None = None
         #: Set when the child died or hung: it is restarted before the next request is sent.
@@ -114,136 +283,23 @@ class Persistent(Implementation):
         self._started = False
 
     # -- process ------------------------------------------------------------------------------------------
-    def _spawn(self) -> None:
-        # Its own session, a run token, pdeathsig, tracked until _kill (see _process).
-        self._proc = _process.spawn(self.command)
-        assert self._proc.stdin and self._proc.stdout and self._proc.stderr
-        self._in, self._out, self._err = (
-            self._proc.stdin.fileno(),
-            self._proc.stdout.fileno(),
-            self._proc.stderr.fileno(),
-        )
-        for fd in (self._in, self._out, self._err):
-            os.set_blocking(fd, False)
-        self._sel = selectors.DefaultSelector()
-        self._sel.register(self._out, selectors.EVENT_READ)
-        self._sel.register(self._err, selectors.EVENT_READ)
-        self._writing = False
-        self._eof = False
-        self._buf = bytearray()
-        self._scan = 0
-        self._pending_out = bytearray()
-        self._errbuf = bytearray()
-        self._err_dropped = 0
+    def _alive(self) -> _Child:
+        if self._child is None:
+            raise TransportError("the implementation is not running: it was never started, or it was closed")
+        return self._child
 
-    def _kill(self) -> int | None:
-        """Kill the process group and what left it (by its run token), collect the status and what is left
-        on stderr."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return None
-        status = _process.kill(proc)
-        self._drain_stderr_after_exit()
-        self._sel.close()
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
-            try:
-                if stream:
-                    stream.close()
-            except OSError:
-                pass
-        return status
+    def _kill(self) -> tuple[int | None, str]:
+        """Kill the child and let it go: its exit status and the stderr it left untaken."""
+        child, self._child = self._child, None
+        if child is None:
+            return None, ""
+        status = child.kill()
+        return status, child.take_stderr()
 
-    def _drain_stderr_after_exit(self) -> None:
-        try:
-            while chunk := os.read(self._err, _CHUNK):
-                self._add_stderr(chunk)
-        except (BlockingIOError, OSError):
-            pass
-
-    def _add_stderr(self, chunk: bytes) -> None:
-        room = STDERR_CAP - len(self._errbuf)
-        if room > 0:
-            self._errbuf += chunk[:room]
-        self._err_dropped += max(0, len(chunk) - max(room, 0))
-
-    def _take_stderr(self) -> str:
-        if not self._errbuf and not self._err_dropped:
-            return ""
-        text = self._errbuf.decode("utf-8", "replace")
-        if self._err_dropped:
-            text += f"\n... ({self._err_dropped:,} more bytes of stderr dropped)"
-        self._errbuf.clear()
-        self._err_dropped = 0
-        return text
-
-    def _keep_stderr(self) -> None:
+    def _keep_stderr(self, text: str) -> None:
         """File stderr written outside any request under :attr:`stderr` (bounded)."""
-        text = self._take_stderr()
         if text and len(self.stderr) < 4 * STDERR_CAP:
             self.stderr = (self.stderr + text)[: 4 * STDERR_CAP]
-
-    # -- the event loop ------------------------------------------------------------------------------------
-    def _send(self, body: dict[str, Any]) -> None:
-        self._pending_out += json.dumps(body).encode("ascii") + b"\n"
-
-    def _next_line(self, deadline: float) -> tuple[str, bytes]:
-        """The next stdout line, or ``("timeout" | "eof" | "toolong", evidence)``; pumps all three pipes."""
-        while True:
-            nl = self._buf.find(b"\n", self._scan)
-            if nl >= 0:
-                line = bytes(self._buf[:nl])
-                del self._buf[: nl + 1]
-                self._scan = 0
-                return "line", line
-            self._scan = len(self._buf)
-            if self._scan > MAX_LINE:
-                return "toolong", bytes(self._buf[:EVIDENCE])
-            if self._eof:
-                return "eof", bytes(self._buf[:EVIDENCE])
-            if self._pending_out:
-                self._write_some()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "timeout", bytes(self._buf[:EVIDENCE])
-            for key, mask in self._sel.select(remaining):
-                fd = key.fd
-                if fd == self._err:
-                    try:
-                        chunk = os.read(fd, _CHUNK)
-                    except BlockingIOError:
-                        continue
-                    if chunk:
-                        self._add_stderr(chunk)
-                    else:
-                        self._sel.unregister(fd)
-                elif fd == self._out:
-                    try:
-                        chunk = os.read(fd, _CHUNK)
-                    except BlockingIOError:
-                        continue
-                    if chunk:
-                        self._buf += chunk
-                    else:
-                        self._eof = True
-                elif mask & selectors.EVENT_WRITE:
-                    self._write_some()
-
-    def _write_some(self) -> None:
-        try:
-            n = os.write(self._in, self._pending_out[:_CHUNK])
-            del self._pending_out[:n]
-        except BlockingIOError:
-            pass
-        except (BrokenPipeError, OSError):
-            # The child closed its stdin: it is exiting or will never read again; stdout's EOF tells.
-            self._pending_out.clear()
-        want = bool(self._pending_out)
-        if want != self._writing:
-            self._writing = want
-            if want:
-                self._sel.register(self._in, selectors.EVENT_WRITE)
-            else:
-                self._sel.unregister(self._in)
 
     # -- start -------------------------------------------------------------------------------------------
     @property
@@ -252,19 +308,19 @@ class Persistent(Implementation):
 
     def _handshake(self) -> ImplInfo:
         try:
-            self._spawn()
+            self._child = child = _Child.spawn(self.command)
         except OSError as err:
             raise CannotStart(f"cannot start {self.command!r}: {err}") from err
-        self._send({"cmd": "start", "protocol": PROTOCOL})
-        what, line = self._next_line(time.monotonic() + self.start_timeout)
+        child.send({"cmd": "start", "protocol": PROTOCOL})
+        what, line = child.next_line(time.monotonic() + self.start_timeout)
         if what != "line":
-            status = self._kill()
+            status, stderr = self._kill()
             seen = {
                 "timeout": f"did not answer 'start' within {self.start_timeout:g} s",
                 "eof": f"{describe_exit(status)} before answering 'start'",
                 "toolong": f"answered 'start' with a line over {MAX_LINE:,} bytes",
             }[what]
-            stderr = self._take_stderr().strip()
+            stderr = stderr.strip()
             hint = f"; its stderr: {excerpt(stderr[-1000:], 1000)}" if stderr else ""
             raise CannotStart(f"cannot start {self.command!r}: it {seen}{hint}")
         try:
@@ -285,7 +341,7 @@ class Persistent(Implementation):
             self._kill()
             raise CannotStart(f"cannot start {self.command!r}: its reply to 'start' breaks {broken}; "
                               f"received: {excerpt(line)}")  # fmt: skip
-        self._keep_stderr()
+        self._keep_stderr(child.take_stderr())
         impl = obj["implementation"]
         return ImplInfo(
             name=impl["name"],
@@ -301,20 +357,10 @@ class Persistent(Implementation):
         self._started = True
         return self.info
 
-    def _exit_status(self) -> int | None:
-        """The exit status of a child that closed its stdout, waiting briefly; None if it is still running."""
-        if self._proc is None:
-            return None
-        try:
-            return self._proc.wait(timeout=min(1.0, self.options.timeout))
-        except subprocess.TimeoutExpired:
-            return None
-
     def _restart(self, why: str, count: bool = True) -> None:
         """Kill and start again with ``start`` replayed; past the budget, the implementation is gone."""
         self._broken = None
-        self._kill()
-        self._keep_stderr()
+        self._keep_stderr(self._kill()[1])
         while True:
             self.restarts += count
             if self.restarts > self.options.max_restarts:
@@ -332,107 +378,121 @@ class Persistent(Implementation):
 
     # -- requests ----------------------------------------------------------------------------------------
     def _exchange(self, requests: Iterable[_Request]) -> Iterator[Reply]:
-        """Replies in request order, with up to ``window`` requests in flight."""
+        """Replies in request order, with up to ``window`` requests in flight. Each round fills the window,
+        yields the replies known without asking, then waits for the head's reply: it comes (:meth:`_take`),
+        or it does not (:meth:`_fault`), and the child is restarted."""
         if self._gone:
             raise ImplementationGone(self._gone)
         if not self._started:
             raise TransportError("the implementation is not started; call start() first")
         if self._broken:
             self._restart(self._broken, count=self._broken_counts)
-        source = iter(requests)
-        pending: deque[_Request] = deque()
-        resend: deque[_Request] = deque()
+        flight = _Flight(iter(requests))
         window = max(1, self.options.window)
-        since = time.monotonic()
-        exhausted = False
         try:
             while True:
-                while len(pending) < window:
-                    if resend:
-                        if resend[0].alone and pending:
-                            break
-                        req = resend.popleft()
-                    else:
-                        if pending and pending[-1].alone:
-                            break
-                        nxt = next(source, None)
-                        if nxt is None:
-                            exhausted = True
-                            break
-                        req = nxt
-                    self._seq += 1
-                    req.seq = self._seq
-                    req.body["seq"] = req.seq
-                    err = problem(f"{req.body['cmd']}-request", req.body)
-                    if err:
-                        # Never sent: the suite would break its own contract (a case with an unknown kind).
-                        req.done = Reply("errored", message=f"request not sent: it breaks {err}")
-                        pending.append(req)
-                        continue
-                    if not pending:
-                        since = time.monotonic()
-                    self._send(req.body)
-                    pending.append(req)
-                    if req.alone:
-                        break
-                while pending and pending[0].done is not None:
-                    done = pending.popleft().done
-                    assert done is not None
-                    yield done
-                if not pending:
-                    if resend or not exhausted:
+                self._fill(flight, window)
+                yield from flight.known()
+                if not flight.pending:
+                    if flight.resend or not flight.exhausted:
                         continue
                     return
-                head = pending[0]
-                what, line = self._next_line(since + self.options.timeout)
+                what, line = self._alive().next_line(flight.since + self.options.timeout)
                 if what == "line":
-                    pending.popleft()
-                    since = time.monotonic()
-                    yield self._reply(head, line)
+                    yield self._take(flight, line)
                     continue
-                rest = list(pending)[1:]
-                pending.clear()
-                if what == "eof" and len(rest) > 0 and not head.alone:
-                    # Several in flight: the crash may be any one's; re-send them one at a time.
-                    status = self._proc.poll() if self._proc else None
-                    for r in [head, *rest]:
-                        r.alone = True
-                    resend.extendleft(reversed([head, *rest]))
-                    self._restart(f"{describe_exit(status)} again")
-                    since = time.monotonic()
-                    continue
-                stderr = self._take_stderr()
-                if what == "timeout":
-                    reply = Reply(
-                        "timeout",
-                        message=f"no reply within {self.options.timeout:g} s"
-                        + (f"; partial output: {excerpt(line)}" if line else ""),
-                        stderr=stderr,
-                    )
-                elif what == "eof":
-                    status = self._exit_status()
-                    stderr = stderr + self._take_stderr()
-                    reply = Reply("crash", message=f"the implementation {describe_exit(status)}", stderr=stderr)
-                else:
-                    reply = Reply(
-                        "errored",
-                        message=f"a reply line longer than {MAX_LINE:,} bytes; it begins {excerpt(line)}",
-                        stderr=stderr,
-                    )
-                resend.extendleft(reversed(rest))
-                # Restarted before anything else is sent (here, or at the next request if the caller stops).
-                self._broken, self._broken_counts = f"then {reply.message}", True
-                yield reply
-                self._restart(self._broken)
-                since = time.monotonic()
+                reply = self._fault(flight, what, line)
+                if reply is not None:
+                    yield reply
+                    self._restart(f"then {reply.message}")
+                    flight.since = time.monotonic()
         finally:
-            if pending and self._proc is not None and not self._gone and not self._broken:
+            if flight.pending and self._child is not None and not self._gone and not self._broken:
                 # The caller stopped early: replies still in flight would answer the next request, so the
                 # child is restarted before the next one (not now: the caller may be on its way out).
                 self._broken, self._broken_counts = "could not be restarted after replies were abandoned", False
 
+    def _fill(self, flight: _Flight, window: int) -> None:
+        """Send requests (those to re-send first) until ``window`` are in flight, the source is exhausted, or
+        a request that goes alone is in flight or waits for the others to be answered."""
+        pending, resend = flight.pending, flight.resend
+        while len(pending) < window:
+            if resend:
+                if resend[0].alone and pending:
+                    return
+                req = resend.popleft()
+            else:
+                if pending and pending[-1].alone:
+                    return
+                nxt = next(flight.source, None)
+                if nxt is None:
+                    flight.exhausted = True
+                    return
+                req = nxt
+            self._seq += 1
+            req.seq = self._seq
+            req.body["seq"] = req.seq
+            err = problem(f"{req.body['cmd']}-request", req.body)
+            if err:
+                # Never sent: the suite would break its own contract (a case with an unknown kind).
+                req.done = Reply("errored", message=f"request not sent: it breaks {err}")
+                pending.append(req)
+                continue
+            if not pending:
+                flight.since = time.monotonic()
+            self._alive().send(req.body)
+            pending.append(req)
+            if req.alone:
+                return
+
+    def _take(self, flight: _Flight, line: bytes) -> Reply:
+        """The head request's reply, from the line that answered it."""
+        head = flight.pending.popleft()
+        flight.since = time.monotonic()
+        return self._reply(head, line)
+
+    def _fault(self, flight: _Flight, what: str, evidence: bytes) -> Reply | None:
+        """No reply to the head request (``timeout``, ``eof``, ``toolong``): every request in flight is taken
+        back. A crash with several in flight is nobody's yet: they are re-sent one at a time, after a restart
+        done here, and None is returned. Otherwise the head's reply, the others queued to be re-sent and the
+        child marked broken: the caller yields the reply, then restarts."""
+        head, *rest = flight.pending
+        flight.pending.clear()
+        if what == "eof" and rest and not head.alone:
+            # Several in flight: the crash may be any one's; re-send them one at a time.
+            status = self._alive().proc.poll()
+            for r in (head, *rest):
+                r.alone = True
+            flight.resend.extendleft(reversed([head, *rest]))
+            self._restart(f"{describe_exit(status)} again")
+            flight.since = time.monotonic()
+            return None
+        reply = self._unanswered(what, evidence)
+        flight.resend.extendleft(reversed(rest))
+        # Restarted before anything else is sent (by the caller, or at the next request if the caller stops).
+        self._broken, self._broken_counts = f"then {reply.message}", True
+        return reply
+
+    def _unanswered(self, what: str, evidence: bytes) -> Reply:
+        """The reply of a request whose answer never came: a ``timeout``, a ``crash`` (``eof``), or ``errored``
+        for a line over :data:`MAX_LINE` (``toolong``)."""
+        child = self._alive()
+        stderr = child.take_stderr()
+        if what == "timeout":
+            partial = f"; partial output: {excerpt(evidence)}" if evidence else ""
+            return Reply("timeout", message=f"no reply within {self.options.timeout:g} s{partial}", stderr=stderr)
+        if what == "eof":
+            status = child.exit_status(min(1.0, self.options.timeout))
+            stderr = stderr + child.take_stderr()
+            return Reply("crash", message=f"the implementation {describe_exit(status)}", stderr=stderr)
+        return Reply(
+            "errored",
+            message=f"a reply line longer than {MAX_LINE:,} bytes; it begins {excerpt(evidence)}",
+            stderr=stderr,
+        )
+
     def _reply(self, req: _Request, line: bytes) -> Reply:
-        stderr = self._take_stderr()
+        stderr = self._alive().take_stderr()
         try:
             obj = safejson.loads(line)
         except ValueError as bad:
@@ -487,17 +547,17 @@ class Persistent(Implementation):
         )  # fmt: skip
 
     def close(self) -> None:
-        if self._proc is None:
+        child = self._child
+        if child is None:
             return
         try:
-            self._send({"cmd": "stop"})
+            child.send({"cmd": "stop"})
             deadline = time.monotonic() + min(1.0, self.options.timeout)
-            while self._proc.poll() is None and time.monotonic() < deadline:
-                what, _ = self._next_line(min(deadline, time.monotonic() + 0.05))
+            while child.proc.poll() is None and time.monotonic() < deadline:
+                what, _ = child.next_line(min(deadline, time.monotonic() + 0.05))
                 if what == "eof":
-                    self._proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+                    child.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
                     break
         except (OSError, subprocess.TimeoutExpired):
             pass
-        self._kill()
-        self._keep_stderr()
+        self._keep_stderr(self._kill()[1])
