@@ -158,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--duration={args.duration} must be > 0")
     if args.engine == "hypothesis" and args.duration is not None:
         raise UsageError("--duration is not supported with --engine hypothesis; give --examples")
+    # Imported here, not at the top: `vmjob fuzz --help` imports this module and does not need the fuzzer.
     from ..fuzz.differential import DEFAULT_EXAMPLES, FuzzStats, fuzz
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
@@ -299,7 +300,7 @@ def _versus(outcome: dict[str, Any]) -> str:
 
 
 def replay(args: argparse.Namespace) -> int:
-    from ..fuzz.differential import replay_finding
+    from ..fuzz.differential import replay_finding  # here, not at the top: see run()
 
     records = list(read_records(args.replay))
     header = next((r for r in records if r.get("type") == "header"), {})
