@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 #: Nesting allowed in anything an implementation sends (replies are two or three levels deep).
@@ -29,13 +30,19 @@ def depth(data: bytes | str, limit: int = MAX_DEPTH) -> int:
     """How deeply the arrays and objects of ``data`` nest (brackets inside strings do not count), exact up
     to ``limit``; past it, the scan stops and returns ``limit + 1``. Text with no more than ``limit``
     brackets is not scanned at all (its count is returned: a bound that is enough)."""
-    binary = isinstance(data, bytes)
-    openers = data.count(b"[") + data.count(b"{") if binary else data.count("[") + data.count("{")  # type: ignore[arg-type]
+    tokens: Iterator[re.Match[bytes]] | Iterator[re.Match[str]]
+    if isinstance(data, bytes):
+        openers = data.count(b"[") + data.count(b"{")
+        opening: tuple[bytes | str, ...] = (b"[", b"{")
+        tokens = _TOKENS.finditer(data)
+    else:
+        openers = data.count("[") + data.count("{")
+        opening = ("[", "{")
+        tokens = _TOKENS_STR.finditer(data)
     if openers <= limit:
         return openers
-    opening: tuple[Any, ...] = (b"[", b"{") if binary else ("[", "{")
     level = deepest = 0
-    for m in (_TOKENS if binary else _TOKENS_STR).finditer(data):  # type: ignore[arg-type]
+    for m in tokens:
         tok = m.group()
         if tok in opening:
             level += 1

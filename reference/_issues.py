@@ -143,7 +143,7 @@ class ValidationResult:
         return out
 
 
-class IssueSink(list):  # type: ignore[type-arg]
+class IssueSink(list[Issue]):
     """The issues of one list as checks find them: the first ones kept, the rest counted (see the module doc).
 
     A list of the kept :class:`Issue` objects; checks call :meth:`add`, which renders the pointer only for an

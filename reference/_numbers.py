@@ -6,6 +6,8 @@ faults as issues) do not import each other.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["BigNumber", "DuplicateMembers", "FloatLiteral", "describe_digits", "parse_float"]
 
 
@@ -59,7 +61,7 @@ def parse_float(text: str) -> float:
     return value if repr(value) == text else FloatLiteral(text)
 
 
-class DuplicateMembers(dict):  # type: ignore[type-arg]
+class DuplicateMembers(dict[str, Any]):
     """An object in which at least one member name appeared twice; ``dups`` names them."""
 
     __slots__ = ("dups",)

@@ -115,7 +115,12 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
         duplicates = True
         seen: set[str] = set()
         dup = DuplicateMembers(obj)
-        dup.dups = [k for k, _ in items if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+        dup.dups = []
+        for k, _ in items:
+            if k in seen:
+                dup.dups.append(k)
+            else:
+                seen.add(k)
         return dup
 
     try:
@@ -171,7 +176,7 @@ def _faults(fault: Issue | None) -> IssueSink:
     return faults
 
 
-def _walk(value: Any):  # type: ignore[no-untyped-def]
+def _walk(value: Any) -> Iterator[tuple[Path, int, Any]]:
     """Every (path, depth, container) below ``value``, iteratively (no recursion limit).
 
     A path is a lazy (parent path, key) pair (see :data:`~reference._issues.Path`): rendering every

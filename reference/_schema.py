@@ -183,7 +183,7 @@ def _typed(
         for c in cs:
             c(v, p, e, w)
 
-    check.fast = fast  # type: ignore[attr-defined]
+    check.fast = fast  # type: ignore[attr-defined]  # the predicates ride on the check; _keywords reads them back
     return check
 
 

@@ -36,10 +36,10 @@ def load_function(spec: str) -> ValidateFunction:
         module = importlib.import_module(module_name)
     except ImportError as err:
         raise TransportError(f"--python {spec!r}: cannot import {module_name!r}: {err}") from err
-    fn = getattr(module, attr, None)
+    fn: object = getattr(module, attr, None)
     if not callable(fn):
         raise TransportError(f"--python {spec!r}: {module_name!r} has no callable {attr!r}")
-    return fn  # type: ignore[no-any-return]
+    return fn
 
 
 #: Issues kept from one reply, and characters of each field.

@@ -53,7 +53,10 @@ class SchemaError(Exception):
 
 def load(name: str) -> dict[str, Any]:
     text = resources.files("conformance").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    schema = json.loads(text)
+    if not isinstance(schema, dict):
+        raise SchemaError(f"{name}.json is not a JSON object")
+    return schema
 
 
 def _short(value: Any) -> str:
