@@ -80,6 +80,8 @@ class _Signals:
 
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self.previous.items():
+            # getsignal() is typed to return None too (a handler not installed from Python), which signal()
+            # refuses; for SIGINT, SIGTERM and SIGHUP, as taken here, it never does.
             signal.signal(signum, handler)  # type: ignore[arg-type]
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:

@@ -74,7 +74,6 @@ def test_rule_filter(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_fuzz_findings_stream_after_the_corpus(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("conformance.fuzz.differential")
     monkeypatch.chdir(tmp_path)
     rc = main(["certify", "--cmd", fake("always-valid"), "--corpus", str(corpus), "--fuzz", "30", "--seed", "1",
                "--quiet"])  # fmt: skip
