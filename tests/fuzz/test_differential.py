@@ -115,6 +115,7 @@ def test_faults_are_findings_never_agreement() -> None:
     assert len(keys) == len(set(keys))
 
 
+@pytest.mark.slow
 def test_one_bug_gives_one_finding_per_rule_however_often_it_is_hit() -> None:
     stats = FuzzStats()
     findings = list(fuzz(InProcess(_always_valid), examples=3000, seed=5, stats=stats))

@@ -217,8 +217,8 @@ def _has_big_integer(value: Any) -> bool:
 @pytest.mark.parametrize(
     "writer",
     [
-        lambda kind, value: dumps(value, indent=2, ensure_ascii=False),
-        lambda kind, value: dumps(value, sort_keys=True),
+        pytest.param(lambda kind, value: dumps(value, indent=2, ensure_ascii=False), marks=pytest.mark.slow),
+        pytest.param(lambda kind, value: dumps(value, sort_keys=True), marks=pytest.mark.slow),
         lambda kind, value: dumps(value, ensure_ascii=True).replace("/", "\\/"),
     ],
     ids=["indented", "sorted", "escaped"],

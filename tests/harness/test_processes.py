@@ -213,7 +213,15 @@ def start_certify(corpus: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], 
     return proc, stream
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "sig",
+    [
+        signal.SIGTERM,
+        pytest.param(signal.SIGHUP, marks=pytest.mark.slow),
+        pytest.param(signal.SIGINT, marks=pytest.mark.slow),
+    ],
+    ids=lambda s: s.name,
+)
 def test_a_signal_to_certify_unwinds_and_leaves_no_process(
     sig: signal.Signals, marker: str, corpus: Path, tmp_path: Path
 ) -> None:

@@ -174,7 +174,12 @@ def _agree(name: str, value: Any) -> None:
     assert (not ours) == theirs, f"{name}: reference {[e.rule for e in ours]} vs jsonschema {theirs} on {value!r}"
 
 
-@pytest.mark.parametrize("name", sorted(SCHEMAS))
+#: The schemas, the four document kinds in the default run and the payload schemas (whose canonicalisation by
+#: hypothesis-jsonschema takes seconds each) with the slow tests.
+BY_COST = [n if "." not in n else pytest.param(n, marks=pytest.mark.slow) for n in sorted(SCHEMAS)]
+
+
+@pytest.mark.parametrize("name", BY_COST)
 def test_hypothesis_jsonschema_generates_from_every_schema(name: str) -> None:
     @FAST
     @given(from_schema(SCHEMAS[name]))
@@ -184,7 +189,7 @@ def test_hypothesis_jsonschema_generates_from_every_schema(name: str) -> None:
     generated_is_structurally_valid()
 
 
-@pytest.mark.parametrize("name", sorted(SCHEMAS))
+@pytest.mark.parametrize("name", BY_COST)
 def test_compiled_checks_agree_with_jsonschema(name: str) -> None:
     @FAST
     @given(from_schema(_STRIPPED[name]), st.randoms(use_true_random=False))
