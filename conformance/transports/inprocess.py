@@ -15,7 +15,8 @@ import queue
 import reprlib
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..model import ImplInfo, Reply
@@ -91,6 +92,18 @@ def _text(value: Any) -> str:
     return value[:MAX_FIELD] if isinstance(value, str) else _REPR.repr(value)
 
 
+#: Calls queued on the worker thread at once.
+WINDOW = 256
+
+
+def _as_text(data: bytes) -> str:
+    """The function takes text: bytes that are not UTF-8 reach it with the bad bytes as surrogates."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape")
+
+
 class _Worker:
     """One thread that runs the function, so that a call can be given up on at its deadline: a function
     that hangs is a ``timeout``, and the next call runs on a fresh thread (the stuck one is abandoned)."""
@@ -142,32 +155,58 @@ class InProcess(Implementation):
         return self.info
 
     def validate(self, kind: str, data: bytes) -> Reply:
-        if self._gone:
-            raise ImplementationGone(self._gone)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # The function takes text: bytes that are not UTF-8 reach it with the bad bytes as surrogates.
-            text = data.decode("utf-8", "surrogateescape")
-        if self._worker is None:
-            self._worker = _Worker(self.fn)
-        self._worker.requests.put((kind, text))
-        try:
-            return self._worker.replies.get(timeout=self.options.timeout)
-        except queue.Empty:
-            pass
-        # The thread cannot be killed: it is abandoned (it stops once the call returns, if ever).
-        self._worker.stop()
-        self._worker = None
-        self.restarts += 1
-        if self.restarts > self.options.max_restarts:
-            self._gone = (
-                f"the function hung {self.restarts} times (more than --max-restarts {self.options.max_restarts}); "
-                "the remaining cases are not run"
-            )
-        return Reply("timeout", message=f"the function did not return within {self.options.timeout:g} s")
+        return next(iter(self.validate_many([(kind, data)])))
 
-    def close(self) -> None:
+    def validate_many(self, items: Iterable[tuple[str, bytes]]) -> Iterator[Reply]:
+        """Replies in order, up to :data:`WINDOW` calls queued on the worker thread at once, so that the
+        thread runs call after call without waiting for this one; the items are read in the caller's thread.
+        The deadline of a call runs from the reply before it: past it, the call is a ``timeout``, the worker
+        is abandoned and the calls queued behind it go to a fresh one."""
+        source = iter(items)
+        pending: deque[tuple[str, str]] = deque()
+        resend: deque[tuple[str, str]] = deque()
+        try:
+            while True:
+                if self._gone:
+                    raise ImplementationGone(self._gone)
+                worker = self._worker = self._worker or _Worker(self.fn)
+                while len(pending) < WINDOW:
+                    if resend:
+                        request = resend.popleft()
+                    elif (item := next(source, None)) is not None:
+                        request = (item[0], _as_text(item[1]))
+                    else:
+                        break
+                    worker.requests.put(request)
+                    pending.append(request)
+                if not pending:
+                    return
+                try:
+                    reply = worker.replies.get(timeout=self.options.timeout)
+                except queue.Empty:
+                    pending.popleft()
+                    resend.extendleft(reversed(pending))
+                    pending.clear()
+                    self._abandon()
+                    self.restarts += 1
+                    if self.restarts > self.options.max_restarts:
+                        self._gone = (
+                            f"the function hung {self.restarts} times (more than --max-restarts "
+                            f"{self.options.max_restarts}); the remaining cases are not run"
+                        )
+                    yield Reply("timeout", message=f"the function did not return within {self.options.timeout:g} s")
+                    continue
+                pending.popleft()
+                yield reply
+        finally:
+            if pending:  # the caller stopped early: the calls still queued would answer the next request
+                self._abandon()
+
+    def _abandon(self) -> None:
+        """Give up on the worker thread: it cannot be killed, and stops once its queued calls return, if ever."""
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
+
+    def close(self) -> None:
+        self._abandon()
