@@ -4,6 +4,7 @@ and, for the campaign, why it ended (an enum in the stats, beside the ``stopped`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -82,11 +83,12 @@ class _GoneAfter(InProcess):
         super().__init__(_reference)
         self.left = n
 
-    def validate(self, kind: str, data: bytes) -> Reply:
-        self.left -= 1
-        if self.left < 0:
-            raise ImplementationGone("the implementation exited (test)")
-        return super().validate(kind, data)
+    def validate_many(self, items: Iterable[tuple[str, bytes]]) -> Iterator[Reply]:
+        for item in items:
+            self.left -= 1
+            if self.left < 0:
+                raise ImplementationGone("the implementation exited (test)")
+            yield from super().validate_many([item])
 
 
 def test_a_campaign_that_spends_its_budget_says_so() -> None:

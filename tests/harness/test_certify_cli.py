@@ -138,6 +138,9 @@ def test_ctrl_c_ends_the_run_with_an_interrupted_footer_and_status_130(corpus: P
         [sys.executable, "-m", "conformance", "certify", "--cmd", fake("hang-after", "3"), "--corpus", str(corpus),
          "--timeout", "60", "--window", "1", "--quiet"],
         cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        # A test run started in the background (nohup, `&`) inherits SIGINT ignored, and vmjob keeps an ignored
+        # signal ignored on purpose: give it the default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     stream = tmp_path / "vmjob-results" / "results.jsonl"
     deadline = time.monotonic() + 20

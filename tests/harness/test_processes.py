@@ -207,6 +207,8 @@ def start_certify(corpus: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], 
         [sys.executable, "-m", "conformance", "certify", "--cmd", fake("detach-then-hang-after", "3"), "--corpus",
          str(corpus), "--fuzz", "0", "--timeout", "60", "--window", "1", "--quiet", "--results", "r.jsonl"],
         cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # A test run started in the background inherits SIGINT ignored, which vmjob keeps ignored on purpose.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     stream = tmp_path / "r.jsonl"
     wait_for_results(stream, 3, proc)
