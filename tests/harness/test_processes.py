@@ -201,14 +201,20 @@ def test_persistent_kill_takes_a_child_that_left_the_group(marker: str) -> None:
 
 
 # -- vmjob certify, interrupted ----------------------------------------------------------------------------
+def _default_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def start_certify(corpus: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
     """certify over an adapter that leaves a child in its own session and hangs after 3 requests."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "conformance", "certify", "--cmd", fake("detach-then-hang-after", "3"), "--corpus",
          str(corpus), "--fuzz", "0", "--timeout", "60", "--window", "1", "--quiet", "--results", "r.jsonl"],
         cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        # A test run started in the background inherits SIGINT ignored, which vmjob keeps ignored on purpose.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # A test run started in the background (`&`, nohup) inherits SIGINT or SIGHUP ignored, which vmjob keeps
+        # ignored on purpose: give certify the defaults, as a terminal would.
+        preexec_fn=_default_signals,
     )  # fmt: skip
     stream = tmp_path / "r.jsonl"
     wait_for_results(stream, 3, proc)
