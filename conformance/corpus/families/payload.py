@@ -410,12 +410,16 @@ def cases(c: Corpus) -> None:
             doc=put(fmt_base, ck, value),
             pointer=ck,
         )
-    for name, pl, out_ptr in (
-        ("inspect", "inspect", "/payload/data/output"),
-        ("profile", "profile", "/payload/data/output"),
-        ("compare", "compare", "/payload/data/output"),
+    report = {"format": "json", "destination": "/reports/r.json"}
+    fix_output = {"format": "json", "fixed_image": "/images/fixed.qcow2", "log_path": "/logs/fix.log"}
+    for name, pl, out_ptr, output in (
+        ("inspect", "inspect", "/payload/data/output", report),
+        ("profile", "profile", "/payload/data/output", report),
+        ("compare", "compare", "/payload/data/output", report),
+        # the fix output has no destination, but a format where present is json or yaml, as in every payload
+        ("fix", "fix", "/payload/data/output", fix_output),
     ):
-        base = put(job_with(pl, PAYLOADS[pl]), out_ptr, {"format": "json", "destination": "/reports/r.json"})
+        base = put(job_with(pl, PAYLOADS[pl]), out_ptr, output)
         for fmt in ("json", "yaml"):
             c.doc(
                 "job",
