@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._issues import IssueSink, Path, describe
-from ._numbers import BigNumber, DuplicateMembers, FloatLiteral
+from ._numbers import BigNumber, DuplicateMembers, FloatLiteral, IntLiteral
 from ._values import is_absolute_path, is_strict_timestamp, is_valid_strict_timestamp, path_fault, timestamp_fault
 
 #: A compiled check: (value, its path, errors, warnings) -> None; adds what it finds. The path is lazy (see
@@ -37,6 +37,7 @@ JSON_TYPE: dict[type, str] = {
     list: "array",
     str: "string",
     int: "integer",
+    IntLiteral: "integer",
     float: "number",
     FloatLiteral: "number",
     bool: "boolean",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BigNumber", "DuplicateMembers", "FloatLiteral", "describe_digits", "parse_float"]
+__all__ = ["BigNumber", "DuplicateMembers", "FloatLiteral", "IntLiteral", "describe_digits", "parse_float"]
 
 
 class BigNumber:
@@ -46,6 +46,24 @@ class FloatLiteral(float):
     text: str
 
     def __new__(cls, text: str) -> FloatLiteral:
+        obj = super().__new__(cls, text)
+        obj.text = text
+        return obj
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class IntLiteral(int):
+    """An integer literal whose text an int would not write back as it came: ``-0`` (JSON forbids leading
+    zeros, so it is the only one). The value is the int (0, within every width), ``text`` the literal, so a
+    round trip writes ``-0`` back as ``-0`` (SPEC decision 16) and a message shows it as written.
+    (No ``__slots__``: an int subclass cannot have them.)
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> IntLiteral:
         obj = super().__new__(cls, text)
         obj.text = text
         return obj

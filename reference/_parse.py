@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ._issues import Issue, IssueSink, Path, quote, quote_pointer, render
-from ._numbers import BigNumber, DuplicateMembers, parse_float
+from ._numbers import BigNumber, DuplicateMembers, IntLiteral, parse_float
 from ._pointer import escape_token
 
 #: Nesting deeper than this many levels breaks ``parse.depth`` (informational: a reader may reject it).
@@ -59,9 +59,12 @@ def _decoder() -> json.JSONDecoder:
 
 
 def parse_int(text: str) -> int | BigNumber:
-    """An integer literal, as the parser reads it (``json``'s ``parse_int`` hook): an int, or a
-    :class:`BigNumber` past 40 digits (converting a long literal is quadratic, and refused past 4,300)."""
-    return int(text) if len(text) <= _BIG_DIGITS else BigNumber(text)
+    """An integer literal, as the parser reads it (``json``'s ``parse_int`` hook): an int, a
+    :class:`BigNumber` past 40 digits (converting a long literal is quadratic, and refused past 4,300), or an
+    :class:`IntLiteral` for ``-0``, which an int would write back as ``0``."""
+    if len(text) > _BIG_DIGITS:
+        return BigNumber(text)
+    return IntLiteral(text) if text == "-0" else int(text)
 
 
 _escape = escape_token

@@ -26,7 +26,7 @@ from typing import Any
 
 from ._issues import IssueSink, Path, describe
 from ._keywords import ANNOTATIONS, COMPANIONS, JSON_TYPE, KEYWORDS, STRUCTURE, Check, Context, Pred
-from ._numbers import BigNumber, DuplicateMembers, FloatLiteral
+from ._numbers import BigNumber, DuplicateMembers, FloatLiteral, IntLiteral
 from ._pointer import resolve_pointer
 from ._rules import RULES
 
@@ -139,8 +139,8 @@ PY_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict, DuplicateMembers),
     "array": (list,),
     "string": (str,),
-    "integer": (int, BigNumber),
-    "number": (float, FloatLiteral, int, BigNumber),
+    "integer": (int, IntLiteral, BigNumber),
+    "number": (float, FloatLiteral, int, IntLiteral, BigNumber),
     "boolean": (bool,),
     "null": (type(None),),
 }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from ._issues import IssueSink, describe, quote
+from ._numbers import IntLiteral
 from ._rules import RULES
 from ._values import is_semver, parse_timestamp_utc, timestamp_fault
 
@@ -47,7 +48,7 @@ def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def _u(value: Any) -> TypeGuard[int]:
-    return type(value) is int
+    return type(value) is int or type(value) is IntLiteral
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")

@@ -1,4 +1,4 @@
-"""Writing a parsed value back as JSON text: long integers and unusual float literals as they came, any depth."""
+"""Writing a parsed value back as JSON text: long integers, `-0` and unusual float literals as they came, any depth."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ._numbers import BigNumber, FloatLiteral
+from ._numbers import BigNumber, FloatLiteral, IntLiteral
 
 #: Ints wider than this are written by :class:`~decimal.Decimal`: ``str()`` refuses more than 4,300 digits.
 _WIDE_BITS = 13_000
@@ -32,7 +32,7 @@ def _needs_own_writer(value: Any) -> bool:
     while stack:
         v, depth = stack.pop()
         t = type(v)
-        if t is BigNumber or t is FloatLiteral or depth > _DEEP:
+        if t is BigNumber or t is FloatLiteral or t is IntLiteral or depth > _DEEP:
             return True
         if isinstance(v, dict):
             stack.extend((x, depth + 1) for x in v.values())
@@ -61,7 +61,7 @@ def _emit(value: Any, parts: list[str]) -> None:
     while stack:
         v = stack.pop()
         t = type(v)
-        if t is _Raw or t is BigNumber or t is FloatLiteral:
+        if t is _Raw or t is BigNumber or t is FloatLiteral or t is IntLiteral:
             parts.append(v.text)
         elif isinstance(v, dict):
             parts.append("{")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _refdocs import document
+from _refdocs import Raw, document
 
 import reference
 
@@ -18,3 +18,25 @@ def test_a_fix_output_format_is_json_or_yaml_as_in_every_payload(fmt: str) -> No
         ("payload.output.format", "/payload/data/output/format", "required")
     ]
     assert result.errors[0].message.startswith(f'"{fmt}" ')
+
+
+@pytest.mark.parametrize(
+    ("pointer", "literal"),
+    [
+        ("/payload/data/n", "-0"),
+        ("/payload/data/n", '[-0,{"m":-0}]'),
+        ("/constraints/maximum_disk_size_gb", "-0"),
+    ],
+)
+def test_a_round_trip_writes_negative_zero_back_as_it_came(pointer: str, literal: str) -> None:
+    out = reference.roundtrip(document("job", {pointer: Raw(literal)}))
+    assert literal in out
+    assert reference.dumps(reference.parse(literal)[0]) == literal
+
+
+def test_negative_zero_is_still_the_integer_zero() -> None:
+    value, issues = reference.parse("-0")
+    assert not issues and value == 0 and isinstance(value, int)
+    assert reference.validate(document("job", {"/constraints/maximum_disk_size_gb": Raw("-0")})).valid
+    result = reference.validate(document("job", {"/execution/priority": Raw("-0")}))
+    assert [e.rule for e in result.errors] == ["core.execution.priority"]

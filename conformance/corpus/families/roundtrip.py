@@ -83,6 +83,7 @@ def cases(c: Corpus) -> None:
         ("exponent", "1E+2"),
         ("trailing-zero", "0.10"),
         ("negative-zero", "-0.0"),
+        ("negative-integer-zero", "-0"),
         ("digits-5000", "7" * 5000),
     ):
         c.roundtrip(
