@@ -77,7 +77,12 @@ def is_valid_strict_timestamp(text: str) -> bool:
 
 
 def parse_timestamp_utc(text: str) -> tuple[int, ...] | None:
-    """A sortable UTC instant (seconds since year 0, fraction as text-free tuple) for a valid timestamp."""
+    """A sortable UTC instant for a valid timestamp: (seconds since year 0, leap, fraction in nanoseconds).
+
+    A leap second (second 60) is the instant after second 59 of its minute and before the next minute:
+    counted as second 59 with ``leap`` 1, so ``23:59:60Z`` sorts after ``23:59:59.9Z`` and before the next
+    day's ``00:00:00Z`` (counting it as 60 would make it equal to that instant).
+    """
     m = _LENIENT.fullmatch(text)
     if m is None or timestamp_fault(text) is not None:
         return None
@@ -87,9 +92,10 @@ def parse_timestamp_utc(text: str) -> tuple[int, ...] | None:
     offset = 0
     if m.group(7) is not None:
         offset = (int(m.group(8)) * 60 + int(m.group(9))) * (1 if m.group(7) == "+" else -1)
+    leap = int(second == 60)
     days = _days(year, month, day)
-    total = ((days * 24 + hour) * 60 + minute - offset) * 60 + second
-    return (total, frac)
+    total = ((days * 24 + hour) * 60 + minute - offset) * 60 + second - leap
+    return (total, leap, frac)
 
 
 def _days(year: int, month: int, day: int) -> int:

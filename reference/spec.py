@@ -152,7 +152,9 @@ _DECISIONS = [
         "`UTC`, unpadded fields and surrounding spaces all pass, but the date must be calendar-valid (no Feb "
         "30; hour <= 23, minute <= 59, second <= 60, offset within +-23:59). `timestamp.strict` (recommended) "
         "is the RFC 3339 ABNF `date-time`. A second of 60 is accepted on any date: leap-second placement is "
-        "not checked. A fraction of any length is accepted.",
+        "not checked; compared with another timestamp, it is the instant after second 59 and before the next "
+        "minute (`2026-12-31T23:59:60Z` is one second before `2027-01-01T00:00:00Z`). A fraction of any length "
+        "is accepted.",
     ),
     (
         "Result outputs",

@@ -40,3 +40,20 @@ def test_negative_zero_is_still_the_integer_zero() -> None:
     assert reference.validate(document("job", {"/constraints/maximum_disk_size_gb": Raw("-0")})).valid
     result = reference.validate(document("job", {"/execution/priority": Raw("-0")}))
     assert [e.rule for e in result.errors] == ["core.execution.priority"]
+
+
+@pytest.mark.parametrize(
+    ("created", "deadline", "warned"),
+    [
+        ("2026-12-31T23:59:60Z", "2027-01-01T00:00:00Z", False),
+        ("2026-12-31T23:59:59.9Z", "2026-12-31T23:59:60Z", False),
+        ("2026-12-31T23:59:60Z", "2026-12-31T23:59:60.5Z", False),
+        ("2026-12-31T23:59:60Z", "2026-12-31T23:59:60Z", True),
+        ("2027-01-01T00:00:00Z", "2026-12-31T23:59:60Z", True),
+        ("2026-12-31T23:59:60.5Z", "2026-12-31T23:59:60.1Z", True),
+    ],
+)
+def test_a_leap_second_is_after_second_59_and_before_the_next_minute(created: str, deadline: str, warned: bool) -> None:
+    result = reference.validate(document("job", {"/created_at": created, "/execution/deadline": deadline}))
+    assert result.valid, result.errors
+    assert [w.rule for w in result.warnings] == (["core.execution.deadline.after-created"] if warned else [])

@@ -368,6 +368,7 @@ def cases(c: Corpus) -> None:
         warnings=[t],
     )
     d = "/execution/deadline"
+    LEAP = "2026-12-31T23:59:60Z"
     for name, deadline, created, warn, what in (
         ("one-second-after", "2026-01-15T10:30:01Z", TS, False, "one second after created_at"),
         ("fraction-after", "2026-01-15T10:30:00.001Z", TS, False, "a millisecond after created_at"),
@@ -377,6 +378,10 @@ def cases(c: Corpus) -> None:
         ("offset-after", "2026-01-15T10:00:00-01:00", TS, False, "10:00-01:00 (11:00Z), after created_at 10:30Z"),
         ("equal-other-offset", "2026-01-15T11:30:00+01:00", TS, True, "the same instant as created_at, another offset"),
         ("year-before", "2025-01-15T10:30:00Z", TS, True, "a year before created_at"),
+        # a leap second is the second after 23:59:59 and before the next day's 00:00:00
+        ("after-leap-second", "2027-01-01T00:00:00Z", LEAP, False, "one second after a leap-second created_at"),
+        ("leap-second-after", LEAP, "2026-12-31T23:59:59.5Z", False, "a leap second, after created_at 23:59:59.5"),
+        ("leap-second-before", LEAP, "2027-01-01T00:00:00Z", True, "a leap second, before created_at 00:00:00"),
     ):
         c.doc(
             "job",
