@@ -142,6 +142,10 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
     except _NotJson as err:
         return None, _faults(_syntax(str(err)))
     except RecursionError:
+        # Deeper than the reader's stack: syntax comes first (SPEC section 3), checked without recursion.
+        syntax = _syntax_fault(text)
+        if syntax is not None:
+            return None, _faults(syntax)
         return None, _faults(
             Issue.of(
                 "parse.depth",
@@ -166,6 +170,92 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
                 Issue.of("parse.depth", deep, f"this value lies deeper than {MAX_DEPTH} levels of nesting")
             )
     return value, _NO_FAULTS
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_LITERAL = re.compile(r"true|false|null")
+_CONSTANT = re.compile(r"NaN|-?Infinity")
+_ARRAYS = re.compile(r"(?:\[[ \t\n\r]*)+")
+_CLOSER = {"[": "]", "{": "}"}
+
+
+def _syntax_fault(text: str) -> Issue | None:
+    """The first syntax fault of ``text``, found without recursion, or None: for a document too deep for
+    ``json``'s reader, whose syntax is still checked before its depth. Time linear in the text."""
+
+    def skip(at: int) -> int:
+        return _WS.match(text, at).end()  # type: ignore[union-attr]
+
+    def fault(message: str, at: int) -> Issue:
+        err = json.JSONDecodeError(message, text, at)
+        return _syntax(f"{err.msg} at line {err.lineno} column {err.colno} (character {err.pos})")
+
+    def member_name(at: int) -> int | Issue:
+        """Read a member name and its colon at ``at``: the position of the member's value, or the fault."""
+        m = _STRING.match(text, at)
+        if m is None:
+            if text.startswith('"', at):
+                return fault("Invalid string starting at", at)
+            return fault("Expecting property name enclosed in double quotes", at)
+        at = skip(m.end())
+        if not text.startswith(":", at):
+            return fault("Expecting ':' delimiter", at)
+        return skip(at + 1)
+
+    stack: list[str] = []  # the open containers, innermost last
+    end = len(text)
+    pos = skip(0)
+    while True:
+        # a value starts at pos
+        c = text[pos : pos + 1]
+        if c == "[" or c == "{":
+            if c == "[":
+                m = _ARRAYS.match(text, pos)
+                assert m is not None
+                stack.extend("[" * m.group().count("["))
+                pos = m.end()
+            else:
+                stack.append("{")
+                pos = skip(pos + 1)
+            if text.startswith(_CLOSER[stack[-1]], pos):
+                stack.pop()
+                pos += 1
+            elif stack[-1] == "{":
+                at = member_name(pos)
+                if isinstance(at, Issue):
+                    return at
+                pos = at
+                continue
+            else:
+                continue
+        else:
+            m = _STRING.match(text, pos) or _NUMBER.match(text, pos) or _LITERAL.match(text, pos)
+            if m is None:
+                constant = _CONSTANT.match(text, pos)
+                if constant is not None:
+                    return _syntax(f"{constant.group()} is not JSON: RFC 8259 has no NaN or Infinity")
+                return fault("Invalid string starting at" if c == '"' else "Expecting value", pos)
+            pos = m.end()
+        # a value ended before pos: a separator, a closing bracket or the end of the document follows
+        while True:
+            pos = skip(pos)
+            if not stack:
+                return fault("Extra data", pos) if pos < end else None
+            if text.startswith(_CLOSER[stack[-1]], pos):
+                stack.pop()
+                pos += 1
+                continue
+            if not text.startswith(",", pos):
+                return fault("Expecting ',' delimiter", pos)
+            pos = skip(pos + 1)
+            break
+        if stack[-1] == "{":
+            at = member_name(pos)
+            if isinstance(at, Issue):
+                return at
+            pos = at
 
 
 #: The faults of every document that has none (shared: never added to).

@@ -57,3 +57,34 @@ def test_a_leap_second_is_after_second_59_and_before_the_next_minute(created: st
     result = reference.validate(document("job", {"/created_at": created, "/execution/deadline": deadline}))
     assert result.valid, result.errors
     assert [w.rule for w in result.warnings] == (["core.execution.deadline.after-created"] if warned else [])
+
+
+def _deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":' + _deep(2000) + "} x",
+        '{"a":' + _deep(2000) + "}}",
+        '{"a":' + _deep(2000) + ",}",
+        '{"a":' + "[" * 2000 + "1,]" + "]" * 1999 + "}",
+        '{"a":' + '{"b":' * 2000 + "NaN" + "}" * 2000 + "}",
+        '{"a":' + '{"b":' * 2000 + "1" + "}" * 1999 + "]}",
+        '{"a":' + '{"b" 1' + "}" * 2000,
+        '{"a":' + "[" * 2000 + "'x'" + "]" * 2000 + "}",
+    ],
+)
+def test_a_syntax_error_in_a_document_too_deep_for_the_stack_is_a_syntax_error(text: str) -> None:
+    result = reference.validate(text)
+    assert [(e.rule, e.level, e.pointer) for e in result.errors] == [("parse.syntax", "required", "")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":' + _deep(2000) + "}", '{"a":' + '{"b":' * 2000 + '"\\u00e9 \\n"' + "}" * 2000 + " }\n", _deep(5000)],
+)
+def test_a_well_formed_document_too_deep_for_the_stack_is_still_too_deep(text: str) -> None:
+    result = reference.validate(text)
+    assert [(e.rule, e.level) for e in result.errors] == [("parse.depth", "informational")]

@@ -392,3 +392,13 @@ def cases(c: Corpus, kind: str) -> None:
         text=raw(free(k, "deep", 0), f"{FREE_AT[k]}/deep", "[" * 10000 + "]" * 10000),
         pointer="",
     )
+    # syntax is checked before depth, even in a document too deep for the reader's stack (SPEC section 3)
+    c.doc(
+        k,
+        "parse.syntax",
+        "trailing-text-after-deep",
+        f"{k}: trailing non-space text after nesting 2000 levels deep is invalid JSON",
+        valid=False,
+        text=raw(free(k, "deep", 0), f"{FREE_AT[k]}/deep", "[" * 2000 + "]" * 2000) + " x",
+        pointer="",
+    )
