@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from ._numbers import BigNumber, FloatLiteral, describe_digits
+from ._numbers import BigNumber, FloatLiteral, IntLiteral, describe_digits
 from ._pointer import escape_token
 from ._rules import LEVELS, RULES, Level, level_of
 
@@ -213,7 +213,7 @@ def _textual() -> tuple[type, ...]:
     """The parser's number types that keep their literal (imported late: the parser imports this module)."""
     global _TEXTUAL
     if not _TEXTUAL:
-        _TEXTUAL = (BigNumber, FloatLiteral)
+        _TEXTUAL = (BigNumber, FloatLiteral, IntLiteral)
     return _TEXTUAL
 
 
@@ -254,7 +254,7 @@ def _describe_int(value: int) -> str:
 def describe(value: Any) -> str:
     """A short JSON rendering of ``value`` for a message, bounded whatever its size or type."""
     if isinstance(value, _textual()):
-        literal: Any = value  # a BigNumber or FloatLiteral: its text is the literal as written
+        literal: Any = value  # a BigNumber, FloatLiteral or IntLiteral (-0): its text is the literal as written
         return describe_digits(literal.text)
     if isinstance(value, str):
         return quote(value, ensure_ascii=False)

@@ -145,7 +145,8 @@ def failed_consistency(doc: dict[str, Any], report: Report) -> None:
         return
     missing = [name for name in ("error", "failed_at") if doc.get(name) is None]
     if missing:
-        report("/" + missing[0], f"a failed result has no {' and no '.join(missing)}")
+        names = " and ".join(quote(name) for name in missing)
+        report("/" + missing[0], f'{names} {"are" if len(missing) > 1 else "is"} required when status is "failed"')
 
 
 @check("result.completed.consistency", "result")
@@ -153,9 +154,9 @@ def completed_consistency(doc: dict[str, Any], report: Report) -> None:
     if doc.get("status") != "completed":
         return
     if doc.get("completed_at") is None:
-        report("/completed_at", "a completed result has no completed_at")
+        report("/completed_at", '"completed_at" is required when status is "completed"')
     elif doc.get("error") is not None:
-        report("/error", "a completed result carries an error")
+        report("/error", f'{describe(doc["error"])} is an error, but status is "completed"')
 
 
 @check("worker.status.within-capacity", "worker")

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _semantics
-from ._issues import Issue, IssueSink, ValidationResult, quote_pointer, verdict
+from ._issues import Issue, IssueSink, ValidationResult, describe, quote_pointer, verdict
+from ._numbers import BigNumber
 from ._parse import parse_document
 from ._rules import KINDS
 from ._schema import PAYLOAD_TYPES, compiled, compiled_payload
@@ -34,6 +35,25 @@ def validate(document: str | bytes | Mapping[str, Any], kind: str = "job") -> Va
     return validate_value(value, kind)
 
 
+def _json_kind(value: Any) -> str:
+    """What a top-level value that is no object is, for its message (which starts with the value itself)."""
+    if isinstance(value, bool):
+        kind = "a boolean"
+    elif value is None:
+        return "not a JSON object"
+    elif isinstance(value, (int, BigNumber)):
+        kind = "an integer"
+    elif isinstance(value, float):
+        kind = "a number"
+    elif isinstance(value, str):
+        kind = "a string"
+    elif isinstance(value, list):
+        kind = "an array"
+    else:
+        return "not a JSON value, nor a JSON object"
+    return f"{kind}, not a JSON object"
+
+
 def validate_value(value: Any, kind: str = "job") -> ValidationResult:
     """Validate a parsed JSON value (the structure and semantic layers alone).
 
@@ -41,10 +61,9 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
     objects that are not JSON at all).
     """
     if type(value) is not dict:
-        what = "an array" if isinstance(value, list) else "a " + type(value).__name__
         if not isinstance(value, Mapping):
             return ValidationResult(
-                kind, (Issue.of("parse.top-level-object", "", f"the document is {what}, not a JSON object"),)
+                kind, (Issue.of("parse.top-level-object", "", f"{describe(value)} is {_json_kind(value)}"),)
             )
         value = dict(value)
     errors = IssueSink()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _refdocs import Raw, document
+from _refdocs import DELETE, Raw, document
 
 import reference
 
@@ -88,3 +88,71 @@ def test_a_syntax_error_in_a_document_too_deep_for_the_stack_is_a_syntax_error(t
 def test_a_well_formed_document_too_deep_for_the_stack_is_still_too_deep(text: str) -> None:
     result = reference.validate(text)
     assert [(e.rule, e.level) for e in result.errors] == [("parse.depth", "informational")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("null", "null is not a JSON object"),
+        ("1", "1 is an integer, not a JSON object"),
+        ("-0", "-0 is an integer, not a JSON object"),
+        ('"job"', '"job" is a string, not a JSON object'),
+        ("[]", "[] is an array, not a JSON object"),
+        ("true", "true is a boolean, not a JSON object"),
+    ],
+)
+def test_the_top_level_message_starts_with_the_value(text: str, message: str) -> None:
+    (error,) = reference.validate(text).errors
+    assert (error.rule, error.level, error.pointer, error.message) == (
+        "parse.top-level-object",
+        "required",
+        "",
+        message,
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "edits", "rule", "pointer", "message"),
+    [
+        (
+            "failed",
+            {"/error": None},
+            "result.failed.consistency",
+            "/error",
+            '"error" is required when status is "failed"',
+        ),
+        (
+            "failed",
+            {"/error": DELETE, "/failed_at": DELETE},
+            "result.failed.consistency",
+            "/error",
+            '"error" and "failed_at" are required when status is "failed"',
+        ),
+        (
+            "result",
+            {"/completed_at": None},
+            "result.completed.consistency",
+            "/completed_at",
+            '"completed_at" is required when status is "completed"',
+        ),
+        (
+            "result",
+            {"/error": {"code": "E", "message": "m", "recoverable": False, "retry_recommended": False}},
+            "result.completed.consistency",
+            "/error",
+            '{...} (an object of 4 members) is an error, but status is "completed"',
+        ),
+    ],
+)
+def test_the_result_consistency_messages_start_with_the_value(
+    base: str, edits: dict[str, object], rule: str, pointer: str, message: str
+) -> None:
+    result = reference.validate(document(base, edits), "result")
+    (issue,) = result.errors + result.warnings
+    assert (issue.rule, issue.level, issue.pointer, issue.message) == (rule, "recommended", pointer, message)
+
+
+@pytest.mark.parametrize("pointer", ["/job_id", "/execution/cancellable", "/execution/priority"])
+def test_negative_zero_is_shown_as_written(pointer: str) -> None:
+    (error,) = reference.validate(document("job", {pointer: Raw("-0")})).errors
+    assert error.message.startswith("-0 ")

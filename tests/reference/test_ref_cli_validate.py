@@ -84,7 +84,7 @@ def test_json_lines_format_one_object_per_document() -> None:
             "rule": "parse.top-level-object",
             "level": "required",
             "pointer": "",
-            "message": "the document is an array, not a JSON object",
+            "message": "[...] (an array of 6 items) is an array, not a JSON object",
         }
     ]
 

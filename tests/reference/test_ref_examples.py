@@ -44,4 +44,4 @@ def test_the_spec_lists_every_example() -> None:
 def test_the_array_form_job_is_the_crate_defect() -> None:
     (error,) = reference.validate(EXAMPLES.joinpath("job-as-array.json").read_bytes()).errors
     assert (error.rule, error.pointer) == ("parse.top-level-object", "")
-    assert error.message == "the document is an array, not a JSON object"
+    assert error.message == "[...] (an array of 6 items) is an array, not a JSON object"
