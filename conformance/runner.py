@@ -336,4 +336,3 @@ class Runner:
                 self._emit({"type": "finding", **finding})
         except ImplementationGone as err:
             self.stopped = f"fuzzing stopped: {err}"
-            stats.stopped = str(err)

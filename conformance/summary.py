@@ -23,6 +23,7 @@ from typing import Any
 from reference import CLASSES, KINDS, LEVELS
 
 from .model import OUTCOMES, UNANSWERED
+from .records import Footer, Header
 
 
 def counted_levels(level: str) -> tuple[str, ...]:
@@ -30,10 +31,6 @@ def counted_levels(level: str) -> tuple[str, ...]:
     if level not in ("required", "recommended"):
         raise ValueError(f"level={level!r} is not a certification level; expected 'required' or 'recommended'")
     return LEVELS[: LEVELS.index(level) + 1]
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _and(words: list[str]) -> str:
@@ -47,16 +44,13 @@ def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
     covered with no rule filter; ``text`` says it in words ("job documents, classes core + payload
     (2 of 7)").
     """
-    header = header or {}
-    impl = header.get("implementation") if isinstance(header.get("implementation"), dict) else {}
-    filters = header.get("filters") if isinstance(header.get("filters"), dict) else {}
-    assert isinstance(impl, dict) and isinstance(filters, dict)
-    kinds, classes = set(_strings(impl.get("kinds"))), set(_strings(impl.get("classes")))
-    if _strings(filters.get("kinds")):
-        kinds &= set(_strings(filters.get("kinds")))
-    if _strings(filters.get("classes")):
-        classes &= set(_strings(filters.get("classes")))
-    rules = sorted(set(_strings(filters.get("rules"))))
+    head = Header.from_json(dict(header or {}))  # a stream is a file anyone can edit: read it leniently
+    kinds, classes = set(head.implementation.kinds), set(head.implementation.classes)
+    if head.kinds:
+        kinds &= set(head.kinds)
+    if head.classes:
+        classes &= set(head.classes)
+    rules = sorted(set(head.rules))
     ordered_kinds = [k for k in KINDS if k in kinds]
     ordered_classes = [c for c in CLASSES if c in classes]
     full = len(ordered_kinds) == len(KINDS) and len(ordered_classes) == len(CLASSES) and not rules
@@ -84,14 +78,14 @@ def _number(value: Any) -> int:
 def fuzz_completeness(header: Mapping[str, Any] | None, footer: Mapping[str, Any] | None) -> dict[str, Any]:
     """What became of the generated documents a run asked for: ``{"asked", "sent", "declined", "faults",
     "unanswered", "reason"}`` (``reason`` says why some were not answered; "" when all were)."""
-    asked = _number((header or {}).get("fuzz"))
-    stats = (footer or {}).get("fuzz")
-    stopped = (footer or {}).get("stopped")
-    if not isinstance(stats, dict):
+    asked = Header.from_json(dict(header or {})).fuzz
+    foot = Footer.from_json(dict(footer or {}))
+    stats, stopped = foot.fuzz, foot.stopped
+    if stats is None:
         if not asked:
             return {"asked": 0, "sent": 0, "declined": 0, "faults": 0, "unanswered": 0, "reason": ""}
-        why = stopped if isinstance(stopped, str) and stopped else "the fuzz campaign did not run"
-        return {"asked": asked, "sent": 0, "declined": 0, "faults": 0, "unanswered": asked, "reason": why}
+        return {"asked": asked, "sent": 0, "declined": 0, "faults": 0, "unanswered": asked,
+                "reason": stopped or "the fuzz campaign did not run"}  # fmt: skip
     # The campaign's own budget: 0 when nothing inside the claim can be generated (then nothing is owed).
     owed = _number(stats.get("asked")) if "asked" in stats else asked
     sent, declined, faults = (_number(stats.get(k)) for k in ("examples", "declined", "faults"))
@@ -99,7 +93,7 @@ def fuzz_completeness(header: Mapping[str, Any] | None, footer: Mapping[str, Any
     reasons = []
     if owed > sent:
         cut = stats.get("stopped") if isinstance(stats.get("stopped"), str) and stats.get("stopped") else stopped
-        reasons.append(f"{owed - sent:,} never sent" + (f" ({cut})" if isinstance(cut, str) and cut else ""))
+        reasons.append(f"{owed - sent:,} never sent" + (f" ({cut})" if cut else ""))
     if declined:
         reasons.append(f"{declined:,} declined by the implementation")
     if faults:
