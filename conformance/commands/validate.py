@@ -23,28 +23,19 @@ from typing import Any
 
 from reference import KINDS, ValidationResult, validate
 
+from ..safetext import BEYOND_C0
+from ..safetext import escape_line as safe_line
+
 #: The most bytes read from one file or from standard input.
 MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 
-#: What a document may carry that a terminal would act on, or that would end or reorder a line.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-#: The same, minus the C0 controls that json.dumps already escapes.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _escape(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+#: What json.dumps leaves as it is (it escapes the C0 controls) of what conformance.safetext escapes.
+_UNSAFE_IN_JSON = re.compile(f"[{BEYOND_C0}]")
 
 
 def _json_escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
-
-
-def safe_line(text: str) -> str:
-    """``text`` with every terminal-active or line-breaking character shown as a backslash escape."""
-    return _UNSAFE.sub(_escape, text)
 
 
 def safe_json(text: str) -> str:

@@ -11,12 +11,12 @@ breaks: an implementation named ``"x\\nCONFORMANT"`` cannot print a line of its 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from reference import CLASSES
 
 from ..model import OUTCOMES
+from ..safetext import escape_block
 
 #: Severity of each outcome for the "worst outcome" of a rule: a failed verdict first, then the faults.
 SEVERITY: dict[str, int] = {
@@ -37,18 +37,11 @@ COLOURS: dict[str, str] = {
 }
 assert set(SEVERITY) == set(OUTCOMES) == set(COLOURS)
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def _escape_char(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-
 
 def clean(value: Any) -> str:
-    """``value`` as text that XML 1.0 and UTF-8 accept, forbidden characters shown as escapes."""
-    text = value if isinstance(value, str) else "" if value is None else str(value)
-    return _FORBIDDEN.sub(_escape_char, text)
+    """``value`` as text that XML 1.0, UTF-8 and a terminal take as it is, unsafe characters shown as escapes
+    (:func:`conformance.safetext.escape_block`: tabs and newlines kept)."""
+    return escape_block(value if isinstance(value, str) else "" if value is None else str(value))
 
 
 def truncate(text: str, limit: int) -> tuple[str, int]:
