@@ -41,7 +41,7 @@ def _example(name: str) -> str:
 def test_valid_file_text_output_exit_0() -> None:
     done = _vmjob(_example("job-complete.json"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{_example('job-complete.json')}: valid (job)\n"
+    assert done.stdout == f"{_example('job-complete.json')}: valid (job, detected)\n"
     assert done.stderr == ""
 
 
@@ -53,7 +53,7 @@ def test_invalid_file_lists_every_error_exit_1(tmp_path: Path) -> None:
     done = _vmjob(str(bad))
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        f"{bad}: invalid (job)",
+        f"{bad}: invalid (job, detected)",
         "  error at /execution/priority: 11 is greater than the maximum of 10 [core.execution.priority, required]",
         "  warning at /execution/timeout_seconds: 100000 seconds is longer than a day (86400) "
         "[core.execution.timeout_seconds.long, recommended]",
@@ -67,6 +67,7 @@ def test_json_lines_format_one_object_per_document() -> None:
     assert first == {
         "file": _example("job-health-check.json"),
         "kind": "job",
+        "detected": True,
         "valid": True,
         "errors": [],
         "warnings": [
@@ -78,7 +79,7 @@ def test_json_lines_format_one_object_per_document() -> None:
             }
         ],
     }
-    assert second["valid"] is False
+    assert second["valid"] is False and second["kind"] is None  # an array is no kind of document
     assert second["errors"] == [
         {
             "rule": "parse.top-level-object",
@@ -94,7 +95,10 @@ def test_json_lines_format_one_object_per_document() -> None:
 )
 def test_other_kinds(kind: str, name: str) -> None:
     assert _vmjob("--kind", kind, _example(name)).returncode == 0
-    assert _vmjob(_example(name)).returncode == 1  # read as a job, it is not one
+    assert _vmjob("--kind", "job", _example(name)).returncode == 1  # read as a job, it is not one
+    detected = _vmjob(_example(name))
+    assert detected.returncode == 0, detected.stdout
+    assert detected.stdout == f"{_example(name)}: valid ({kind}, detected)\n"
 
 
 def test_stdin_with_dash() -> None:
@@ -104,7 +108,7 @@ def test_stdin_with_dash() -> None:
     assert json.loads(done.stdout)["file"] == "-"
     done = _vmjob("-", stdin=b"{")
     assert done.returncode == 1, (done.stdout, done.stderr)
-    assert done.stdout.startswith("<stdin>: invalid (job)\n  error at /: "), (done.stdout, done.stderr)
+    assert done.stdout.startswith("<stdin>: invalid\n  error at the root: "), (done.stdout, done.stderr)
 
 
 def test_missing_file_is_a_clear_message_exit_2(tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ def test_missing_file_is_a_clear_message_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"vmjob validate: error: cannot read {str(missing)!r}: No such file or directory\n"
     assert "Traceback" not in done.stderr
-    assert f"{_example('job-minimal.json')}: valid (job)" in done.stdout  # the others still validated
+    assert f"{_example('job-minimal.json')}: valid (job, detected)" in done.stdout  # the others still validated
 
 
 def test_a_directory_is_an_io_error(tmp_path: Path) -> None:
@@ -153,7 +157,7 @@ def test_an_endless_file_is_read_to_a_bound_then_refused_exit_2() -> None:
     assert done.returncode == 2
     assert done.stderr == "vmjob validate: error: '/dev/zero': larger than 67,108,864 bytes; not validated\n"
     minimal = _example("job-minimal.json")
-    assert done.stdout.splitlines() == [f"{minimal}: valid (job)", "1 valid, 0 invalid, some unreadable"]
+    assert done.stdout.splitlines() == [f"{minimal}: valid (job, detected)", "1 valid, 0 invalid, some not validated"]
 
 
 def test_endless_standard_input_is_read_to_a_bound_then_refused_exit_2() -> None:
@@ -173,7 +177,7 @@ def test_the_read_bound_is_exact(tmp_path: Path) -> None:
             fh.truncate(size)  # sparse: NUL bytes, no disk
     done = _run([str(at)])
     assert done.returncode == 1, done.stderr  # read whole and validated: NUL is no JSON
-    assert done.stdout.startswith(f"{at}: invalid (job)\n  error at /: ")
+    assert done.stdout.startswith(f"{at}: invalid\n  error at the root: ")
     assert _run([str(past)]).returncode == 2
 
 
@@ -192,7 +196,7 @@ def test_control_characters_in_member_names_are_escaped_in_text_output(tmp_path:
     done = _run([str(path)])
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        f"{path}: invalid (job)",
+        f"{path}: invalid (job, detected)",
         "  error at /metadata/labels/\\x1b[2K\\x0d~1tmp~1job.json: valid (job)\\x9b\\u202e\\x7f\\u2028: "
         "1 is not of type 'string' [core.metadata.labels, required]",
     ]
@@ -203,7 +207,7 @@ def test_control_characters_in_a_file_name_are_escaped_in_text_output(tmp_path: 
     path.write_bytes(Path(_example("job-minimal.json")).read_bytes())
     done = _run([str(path)])
     assert done.returncode == 0
-    assert done.stdout == f"{tmp_path}/a\\x1b[31m\\x85.json: valid (job)\n"
+    assert done.stdout == f"{tmp_path}/a\\x1b[31m\\x85.json: valid (job, detected)\n"
 
 
 def test_json_output_writes_control_characters_and_lone_surrogates_as_json_escapes(tmp_path: Path) -> None:
@@ -248,7 +252,7 @@ def test_a_hostile_megabyte_in_a_memory_ceiling(tmp_path: Path) -> None:
     done = _run([str(path)], preexec_fn=ceiling)
     assert done.returncode == 1, done.stderr[-3000:]
     lines = done.stdout.splitlines()
-    assert lines[0] == f"{path}: invalid (job)"
+    assert lines[0] == f"{path}: invalid"  # duplicate members are parse faults: no kind is told
     listed = len(lines) - 2
     assert 1 <= listed <= 100
     assert all(line.startswith("  error at /payload/data/x/000xxx") for line in lines[1:-1])
