@@ -52,14 +52,23 @@ def test_text_ends_with_the_verdict(good: dict[str, Any], bad: dict[str, Any]) -
     assert render_text(bad).splitlines()[-1] == f"NOT CONFORMANT at level required {CLAIM} {BLOCKED}"
 
 
-def test_text_lists_counts_and_the_first_failures_with_expected_and_got(bad: dict[str, Any]) -> None:
+def test_text_lists_counts_and_one_block_per_blocking_rule_with_expected_and_got(bad: dict[str, Any]) -> None:
     text = render_text(bad)
-    assert "13 cases: 1 pass, 7 fail, 1 skip, 1 timeout, 1 crash, 1 errored, 1 not-run" in text
-    assert re.search(r"^core +1 +7 +0 +1 +1 +1 +1$", text, re.M)
-    assert "  core.version.two: fail — rule core.version (required)\n" in text
-    assert "      expected invalid at /version, got valid\n" in text
-    assert "Failures (11, first 10):" in text
-    assert "Findings of the fuzzer (1):\n  fuzz-0001: rule core.execution.priority (required)" in text
+    assert (
+        "corpus: 13 cases = 1 pass + 7 fail + 1 skip + 4 fault (1 timeout, 1 crash, 1 errored, 1 not-run) "
+        "+ 0 declined\n"
+    ) in text
+    assert "11 blocking on 6 rules: 10 corpus cases + 1 fuzz finding\n" in text
+    assert (
+        "✗ core.version (required): 2 corpus cases failed\n"
+        "    core.version.two: expected invalid at /version, got valid\n"
+    ) in text
+    assert text.count("expected invalid at /version, got valid") == 1  # once, not twice
+    assert (
+        "✗ core.execution.priority (required): 1 corpus case failed, 1 fuzz finding\n"
+        "    core.execution.priority.eleven: expected invalid at /execution/priority, got valid\n"
+        "    minimal document (fuzz-0001): "
+    ) in text
 
 
 def test_text_never_carries_terminal_control_characters(bad: dict[str, Any]) -> None:
@@ -70,7 +79,7 @@ def test_text_never_carries_terminal_control_characters(bad: dict[str, Any]) -> 
 
 def test_text_marks_failures_that_do_not_count() -> None:
     text = render_text(report_of(fn=always_valid))
-    assert "rule core.operation.charset (recommended, not counted at level required)" in text
+    assert "not counted at level required: 1 wrong verdict on core.operation.charset (recommended)\n" in text
 
 
 # --- JUnit -------------------------------------------------------------------------------------------
