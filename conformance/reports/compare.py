@@ -1,8 +1,10 @@
-"""Two JSON reports side by side: two implementations, or two versions of one.
+"""JSON reports side by side: two implementations, or two versions of one; or N implementations at once.
 
-Cases are matched by id and rules by id. A *new failure* is a case that B fails (or faults on) which A
-passed, skipped or did not have; a *fix* is a case A failed that B passes. Every other difference of
-outcome is listed as a change.
+Cases are matched by id and rules by id. Two reports (:func:`compare_reports`): a *new failure* is a case
+that B fails (or faults on) which A passed, skipped or did not have; a *fix* is a case A failed that B
+passes; every other difference of outcome is listed as a change. N reports (:func:`compare_many`): the rules
+and the cases whose outcome is not the same in all of them, each with its outcome in every report. The HTML
+form of either is the gallery's matrix (:mod:`conformance.gallery.matrix`).
 """
 
 from __future__ import annotations
@@ -76,6 +78,73 @@ def _side(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def compare_many(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The differences among ``reports`` (two or more): every rule whose worst outcome, counts or findings
+    are not the same in all, and every case whose outcome is not (``None`` where a report lacks it)."""
+    tables = [r.get("rules") or {} for r in reports]
+    rules: list[dict[str, Any]] = []
+    for rule_id in _union(tables):
+        entries = [t.get(rule_id) for t in tables]
+        shapes = {(e["worst"], tuple(sorted(e["counts"].items())), e["findings"]) if e else None for e in entries}
+        if len(shapes) > 1:
+            some = next(e for e in entries if e)
+            rules.append({"rule": rule_id, "level": some["level"], "worst": [e and e["worst"] for e in entries],
+                          "counts": [e and e["counts"] for e in entries]})  # fmt: skip
+    by_id = [{r["id"]: r for r in report["results"]} for report in reports]
+    cases: list[dict[str, Any]] = []
+    for case_id in _union(by_id):
+        items = [m.get(case_id) for m in by_id]
+        outcomes = [i and i["outcome"] for i in items]
+        if len(set(outcomes)) > 1:
+            some = next(i for i in items if i)
+            cases.append({"id": case_id, "rule": some["rule"], "level": some["level"], "outcomes": outcomes})
+    return {"sides": [_side(r) for r in reports], "rules": rules, "cases": cases}
+
+
+def _union(tables: list[dict[str, Any]]) -> list[str]:
+    """The keys of all ``tables``, in first-seen order."""
+    return list(dict.fromkeys(k for t in tables for k in t))
+
+
+def render_compare_many(cmp: dict[str, Any], markdown: bool = False) -> str:
+    """An N-way comparison as a terminal table or Markdown: a column per report (A, B, C ...)."""
+    sides = cmp["sides"]
+    letters = [_letter(i) for i in range(len(sides))]
+    rows: list[list[str]] = [["", *letters]]
+    for label, key in (("implementation", "implementation"), ("verdict", "verdict"), ("cases", "total")):
+        rows.append([label, *(str(s[key]) for s in sides)])
+    rows += [[o, *(str(s["outcomes"].get(o, 0)) for s in sides)] for o in OUTCOMES]
+    rows.append(["findings", *(str(s["findings"]) for s in sides)])
+    rule_rows = [["rule", "level", *letters]]
+    rule_rows += [[r["rule"], r["level"], *map(_rule_cell, r["worst"], r["counts"])] for r in cmp["rules"]]
+    case_rows = [["case", "rule", "level", *letters]]
+    case_rows += [
+        [c["id"], c["rule"], c["level"], *(o or "—" for o in c["outcomes"])] for c in cmp["cases"][:MAX_LISTED]
+    ]
+    sections = [
+        ("summary", rows),
+        (f"rules whose outcome differs ({len(cmp['rules'])})", rule_rows),
+        (f"cases whose outcome differs ({len(cmp['cases'])})", case_rows),
+    ]
+    out: list[str] = []
+    if markdown:
+        out.append(f"## vmjob compare: {len(sides)} reports, {len(cmp['rules'])} rules differ")
+    for title, table in sections:
+        if len(table) == 1:
+            out += ["", f"{title}: none" if not markdown else f"**{title}**: none"]
+            continue
+        out += ["", f"### {title}" if markdown else f"{title}:", ""]
+        out += markdown_table(table) if markdown else _text_table(table)
+    if len(cmp["cases"]) > MAX_LISTED:
+        out += ["", f"… and {len(cmp['cases']) - MAX_LISTED} more differing cases."]
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _letter(i: int) -> str:
+    """A, B, ... Z, then R27, R28 ...: a column's name."""
+    return chr(ord("A") + i) if i < 26 else f"R{i + 1}"
+
+
 def render_compare(cmp: dict[str, Any], markdown: bool = False) -> str:
     """The comparison as a terminal table, or as Markdown (for a pull request comment or a step summary)."""
     a, b = cmp["a"], cmp["b"]
@@ -109,7 +178,7 @@ def render_compare(cmp: dict[str, Any], markdown: bool = False) -> str:
             out += ["", f"{title}: none" if not markdown else f"**{title}**: none"]
             continue
         out += ["", f"### {title}" if markdown else f"{title}:", ""]
-        out += _markdown_table(table) if markdown else _text_table(table)
+        out += markdown_table(table) if markdown else _text_table(table)
     if len(cmp["cases"]) > MAX_LISTED:
         out += ["", f"… and {len(cmp['cases']) - MAX_LISTED} more differing cases."]
     if not markdown:
@@ -130,9 +199,11 @@ def _text_table(rows: list[list[str]]) -> list[str]:
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
-def _markdown_table(rows: list[list[str]]) -> list[str]:
+def markdown_table(rows: list[list[str]], limit: int = 200) -> list[str]:
+    """``rows`` (the first one the header) as Markdown table lines, each cell on one line and escaped."""
+
     def cell(text: str) -> str:
-        return clean(one_line(text, 200)).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+        return clean(one_line(text, limit)).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
     head, *body = rows
     return [
