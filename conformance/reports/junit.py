@@ -17,6 +17,13 @@ from .util import brief, clean, counted, one_line, verdict_line
 DOCUMENT_LIMIT = 4000
 
 
+def classname(item: dict[str, Any]) -> str:
+    """The JUnit class of a case or finding: its rule, under its class when the rule's id does not already
+    start with it (``core.execution.priority``, ``core.parse.encoding``; not ``core.core.execution.priority``)."""
+    klass, rule = str(item.get("class", "")), str(item.get("rule", ""))
+    return rule if not klass or rule == klass or rule.startswith(klass + ".") else f"{klass}.{rule}"
+
+
 def render_junit(report: dict[str, Any]) -> str:
     tally = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     suite = ET.Element("testsuite")
@@ -36,9 +43,9 @@ def render_junit(report: dict[str, Any]) -> str:
     total_ms = 0.0
     for r in report["results"]:
         total_ms += r.get("duration_ms") or 0.0
-        _testcase(suite, report, r, f"{r['class']}.{r['rule']}", r["id"], tally)
+        _testcase(suite, report, r, classname(r), r["id"], tally)
     for f in report["findings"]:
-        _testcase(suite, report, f, f"fuzz.{f['class']}.{f['rule']}", f"finding {f['id']}", tally)
+        _testcase(suite, report, f, f"fuzz.{classname(f)}", f"finding {f['id']}", tally)
     if report.get("stderr"):
         ET.SubElement(suite, "system-err").text = clean(report["stderr"])
     suite.attrib.update(

@@ -99,7 +99,9 @@ def test_junit_has_one_testcase_per_case_and_per_finding_named_by_id(bad: dict[s
     assert names[: len(CASES)] == [c.id for c in CASES]
     assert names[-1] == "finding fuzz-0001"
     by_name = {c.get("name"): c for c in cases}
-    assert by_name["core.version.two"].get("classname") == "core.core.version"
+    assert by_name["core.version.two"].get("classname") == "core.version"  # not core.core.version
+    assert by_name["finding fuzz-0001"].get("classname") == "fuzz.core.execution.priority"
+    assert by_name["parse.encoding.ff"].get("classname") == "core.parse.encoding"  # a rule of every kind
 
 
 def test_junit_elements_follow_the_outcomes(bad: dict[str, Any]) -> None:
