@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from conformance.reports.progress import CHECK_EVERY, Progress
 
@@ -43,10 +44,10 @@ def test_draws_done_total_and_failures_on_one_rewritten_line() -> None:
     progress.update({"type": "finding"})
     progress.close()
     text = out.getvalue()
-    last = "vmjob: 305/712 cases ( 42%) · 2 failed · 2 crashed, timed out or errored · 1 fuzz findings"
+    last = "vmjob: corpus 305/712 cases ( 42%) · 2 failed · 2 crashed, timed out or errored · 1 fuzz finding"
     assert text.endswith("\r" + last + "\n")
     assert text.count("\n") == 1  # one line, rewritten with carriage returns
-    assert text.startswith("\rvmjob:   1/712 cases (  0%) · 0 failed")
+    assert text.startswith("\rvmjob: corpus   1/712 cases (  0%) · 0 failed")
 
 
 def test_rate_limited_redraws_need_time_to_pass() -> None:
@@ -83,3 +84,63 @@ def test_a_closed_terminal_does_not_stop_the_run() -> None:
     progress.update(result("pass"))
     progress.close()
     assert progress.done == 1 and not progress.enabled
+
+
+class _Impl:
+    """Answers everything; what :meth:`Progress.watch` wraps."""
+
+    def validate(self, kind: str, data: bytes) -> str:
+        return "reply"
+
+    def validate_many(self, items: list[tuple[str, bytes]]) -> list[str]:
+        return ["reply" for _ in items]
+
+    def roundtrip(self, kind: str, data: bytes) -> str:
+        return "reply"
+
+    def match(self, required: list[str], available: list[str]) -> str:
+        return "reply"
+
+
+def test_the_fuzz_phase_is_named_and_counts_the_generated_documents() -> None:
+    out, clock = Terminal(), Clock()
+    progress = Progress(3, out, fuzz=1000, clock=clock)
+    impl = progress.watch(_Impl())
+    assert list(impl.validate_many([("job", b"{}")] * 3)) == ["reply"] * 3  # the corpus
+    for _ in range(3):
+        progress.update(result("pass"))
+    assert progress.phase == "fuzz"
+    list(impl.validate_many([("job", b"{}")] * 200))
+    impl.roundtrip("job", b"{}")
+    impl.match([], [])
+    impl.validate("job", b"{}")  # shrinking's requests are not generated documents
+    clock.now += 12
+    progress.update({"type": "finding"})
+    assert progress.line() == (
+        "vmjob: fuzz 202/1,000 generated documents ( 20%) · 1 finding · 12 s · corpus: 3 cases, 0 failed"
+    )
+    progress.close()
+    assert out.getvalue().endswith(progress.line() + "\n")
+
+
+def test_the_fuzz_phase_line_moves_without_records_and_stops_on_close() -> None:
+    out = Terminal()
+    progress = Progress(1, out, fuzz=10)
+    progress.update(result("pass"))
+    ticker = progress._ticker
+    assert ticker is not None and ticker.is_alive()
+    drawn = out.getvalue().count("\r")
+    for _ in range(200):  # the ticker redraws on its own; wait for it, up to 10 s
+        if out.getvalue().count("\r") > drawn:
+            break
+        time.sleep(0.05)
+    assert out.getvalue().count("\r") > drawn
+    progress.close()
+    assert not ticker.is_alive()
+
+
+def test_no_fuzz_phase_without_a_campaign() -> None:
+    progress = Progress(1, Terminal())
+    progress.update(result("pass"))
+    assert progress.phase == "corpus" and progress._ticker is None
+    progress.close()
