@@ -7,6 +7,11 @@ halfway loses nothing already done. The verdict is computed from the stream, not
 Validate cases go first, pipelined through ``validate_many``; match and roundtrip cases follow, one by one.
 Cases outside the implementation's claim are ``skip`` with the reason; once ``--max-fail`` is reached or the
 restart budget is spent, every remaining case is ``not-run`` with the reason.
+
+The fuzz campaign runs as fixed slices (:mod:`conformance.fuzz.slices`), so that this one-worker run and a
+run over several workers (:mod:`conformance.parallel`, which hands out the same work as :data:`Unit` s:
+spans of corpus cases and slices) find the same things. ``RunConfig.shard`` ``(K, N)`` keeps one N-th of
+it: the cases whose index in their pass is ``K - 1`` modulo N, and the slices ``i % N == K - 1``.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from . import __version__
 from .corpus import MODES, Case, CorpusError, case_from_json, corpus_files, default_root, digest, read_file
@@ -28,10 +33,10 @@ from .evaluate import evaluate
 from .model import ImplInfo, Outcome, Reply
 from .records import CaseResult, Footer, Header
 from .summary import summarize
-from .transports.base import Implementation, ImplementationGone
+from .transports.base import Implementation, ImplementationGone, TransportOptions
 
 if TYPE_CHECKING:
-    from .fuzz.differential import FuzzStats
+    from .fuzz.slices import Campaign
 
 #: Documents larger than this are not copied into non-passing results (the report finds them by id).
 DOCUMENT_IN_RECORD = 64 * 1024
@@ -51,10 +56,34 @@ class RunConfig:
     corpus: Path | None = None
     #: How the implementation is reached, for the header (``{"kind": "cmd", "target": "..."}``).
     transport: dict[str, Any] = field(default_factory=dict)
+    #: How a worker process reaches it again (:mod:`conformance.parallel`); not recorded.
+    options: TransportOptions | None = None
+    #: ``(K, N)``: shard K of N (1-based), recorded in the header; None: the whole run.
+    shard: tuple[int, int] | None = None
+
+
+#: A share of a run's work: ``("validate", lo, hi)`` and ``("other", lo, hi)`` the cases of that pass whose
+#: index (within the pass, and the shard) is in ``[lo, hi)``; ``("slice", i, ms)`` slice ``i`` of the
+#: campaign (``ms``: milliseconds left of a campaign bounded by time; 0 for one bounded by its budget).
+Unit = tuple[str, int, int]
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class SliceGone(ImplementationGone):
+    """The implementation went away during a slice: ``stats`` is what the slice did until then."""
+
+    def __init__(self, message: str, stats: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.stats = stats
+
+
+class RecordSink(Protocol):
+    """Where a run's records go: a :class:`ResultsStream`, or a worker's line to its coordinator."""
+
+    def write(self, record: dict[str, Any]) -> None: ...
 
 
 class StreamExists(FileExistsError):
@@ -95,11 +124,17 @@ class ResultsStream:
         self._fh.close()
 
 
-def selected(config: RunConfig, modes: tuple[str, ...] = ("validate", "match", "roundtrip")) -> Iterator[Case]:
-    """The cases the filters keep, in corpus order, read file by file; only cases of ``modes`` are built
-    (building a case encodes its document: the second pass, over match and roundtrip cases, skips that)."""
+def selected(
+    config: RunConfig,
+    modes: tuple[str, ...] = ("validate", "match", "roundtrip"),
+    span: tuple[int, int] | None = None,
+) -> Iterator[Case]:
+    """The cases the filters (and the shard) keep, in corpus order, read file by file; only cases of ``modes``
+    are built (building a case encodes its document: the second pass, over match and roundtrip cases, skips
+    that), and with ``span`` only those whose index in their pass (:func:`pass_counts`) is in it."""
     root = config.corpus or default_root()
     kinds, classes, rules = set(config.kinds), set(config.classes), config.rules
+    index = {"validate": 0, "other": 0}
     for path in corpus_files(root):
         rel = path.relative_to(root).as_posix()
         for i, raw in enumerate(read_file(path, root)):
@@ -110,8 +145,16 @@ def selected(config: RunConfig, modes: tuple[str, ...] = ("validate", "match", "
                 (kinds and raw.get("kind") not in kinds)
                 or (classes and klass not in classes)
                 or (rules and not any(rule == r or str(rule).startswith(r + ".") for r in rules))
-                or MODES.get(str(klass), "validate") not in modes
             ):
+                continue
+            mode = MODES.get(str(klass), "validate")
+            n = index[pass_of(mode)]
+            index[pass_of(mode)] += 1
+            if config.shard is not None:
+                if n % config.shard[1] != config.shard[0] - 1:
+                    continue
+                n //= config.shard[1]
+            if mode not in modes or (span is not None and not span[0] <= n < span[1]):
                 continue
             try:
                 yield case_from_json(raw, rel)
@@ -119,6 +162,40 @@ def selected(config: RunConfig, modes: tuple[str, ...] = ("validate", "match", "
                 raise CorpusError(
                     f"{rel}: case #{i} ({raw.get('id', 'no id')}) is malformed: {type(err).__name__}: {err}"
                 ) from err
+
+
+def pass_of(mode: str) -> str:
+    """The pass a case of ``mode`` runs in: ``validate`` (pipelined) first, then ``other`` (one by one)."""
+    return "validate" if mode == "validate" else "other"
+
+
+def pass_counts(config: RunConfig) -> dict[str, int]:
+    """How many cases (of the shard) each pass holds, counted without building them."""
+    root = config.corpus or default_root()
+    kinds, classes, rules = set(config.kinds), set(config.classes), config.rules
+    counts = {"validate": 0, "other": 0}
+    for path in corpus_files(root):
+        for raw in read_file(path, root):
+            if not isinstance(raw, dict):
+                continue  # selected() says which, when the run reads it
+            klass, rule = raw.get("class"), raw.get("rule")
+            if (
+                (kinds and raw.get("kind") not in kinds)
+                or (classes and klass not in classes)
+                or (rules and not any(rule == r or str(rule).startswith(r + ".") for r in rules))
+            ):
+                continue
+            counts[pass_of(MODES.get(str(klass), "validate"))] += 1
+    if config.shard is not None:
+        k, n = config.shard
+        counts = {p: len(range(k - 1, c, n)) for p, c in counts.items()}
+    return counts
+
+
+def pass_pairs(config: RunConfig) -> list[tuple[str, int]]:
+    """The passes in the order they run, with their number of cases."""
+    counts = pass_counts(config)
+    return [("validate", counts["validate"]), ("other", counts["other"])]
 
 
 def count_selected(config: RunConfig) -> int:
@@ -177,10 +254,14 @@ class Runner:
         self,
         impl: Implementation,
         config: RunConfig,
-        stream: ResultsStream,
+        stream: RecordSink,
         on_record: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        campaign: Campaign | None = None,
     ) -> None:
         self.impl = impl
+        #: The fuzz campaign, when it is not the certification's own (``vmjob fuzz``).
+        self._campaign = campaign
         self.config = config
         self.stream = stream
         self.on_record = on_record
@@ -190,7 +271,12 @@ class Runner:
         self._tally: Counter[tuple[str, str, str]] = Counter()
         self._findings: list[dict[str, Any]] = []
         #: What the fuzz campaign did (examples sent, agreed, faults ...), for the footer.
-        self.fuzz_stats: FuzzStats | None = None
+        self.fuzz_stats: dict[str, Any] | None = None
+
+    def emit(self, rec: dict[str, Any]) -> None:
+        """Write ``rec`` to the stream, count it for the verdict, show it (:mod:`conformance.parallel` writes
+        its workers' records through this)."""
+        self._emit(rec)
 
     def _emit(self, rec: dict[str, Any]) -> None:
         self.stream.write(rec)
@@ -229,6 +315,7 @@ class Runner:
             rules=cfg.rules,
             fuzz=cfg.fuzz,
             timeout=cfg.timeout,
+            shard=cfg.shard,
         ).to_json()
 
     def run(self) -> dict[str, Any]:
@@ -253,14 +340,56 @@ class Runner:
                 stopped=self.stopped or "",
                 stderr=str(getattr(self.impl, "stderr", "") or "")[:16384],
                 restarts=getattr(self.impl, "restarts", 0),
-                fuzz=self.fuzz_stats.to_json() if self.fuzz_stats is not None else None,
+                fuzz=self.fuzz_stats,
             ).to_json()
             self._emit(footer)
+        return self.summary(header, footer)
+
+    def summary(self, header: dict[str, Any], footer: dict[str, Any]) -> dict[str, Any]:
+        """The verdict of the records emitted so far (:func:`conformance.summary.summarize`)."""
         results = ({"outcome": o, "class": c, "level": lv} for (o, c, lv), n in self._tally.items() for _ in range(n))
         return summarize(results, self._findings, self.config.level, header=header, footer=footer)
 
-    def _validate_cases(self) -> None:
-        cases = selected(self.config, ("validate",))
+    def run_unit(self, unit: Unit) -> dict[str, Any] | None:
+        """Run one share of the work (a worker of :mod:`conformance.parallel` does this); a slice's figures.
+
+        Raises :class:`ImplementationGone` once the implementation is gone: the unit's remaining cases have
+        their ``not-run`` records by then; a slice's findings so far are emitted, its figures are lost."""
+        what, lo, hi = unit
+        if what == "slice":
+            from .fuzz.slices import run_slice
+            from .fuzz.stats import FuzzStats
+
+            stats = FuzzStats()
+            deadline = time.monotonic() + hi / 1000 if hi else None
+            try:
+                for finding in run_slice(self.impl, self.campaign(), lo, stats, deadline=deadline):
+                    self._emit({"type": "finding", **finding})
+            except ImplementationGone as err:
+                raise SliceGone(str(err), stats.to_json()) from err
+            return stats.to_json()
+        if what == "validate":
+            self._validate_cases((lo, hi))
+        else:
+            self._other_cases((lo, hi))
+        if self.stopped:
+            raise ImplementationGone(self.stopped.removeprefix("not run: "))
+        return None
+
+    def campaign(self) -> Campaign:
+        """The run's fuzz campaign: its seed, budget and scope (the claim, narrowed by the filters)."""
+        from .fuzz.slices import Campaign
+
+        if self._campaign is not None:
+            return self._campaign
+        cfg = self.config
+        seed = cfg.seed if cfg.seed is not None else 0
+        return Campaign(
+            seed, cfg.fuzz, None, cfg.kinds or self.info.kinds, cfg.classes or self.info.classes, cfg.level, cfg.shard
+        )
+
+    def _validate_cases(self, span: tuple[int, int] | None = None) -> None:
+        cases = selected(self.config, ("validate",), span)
         inflight: deque[tuple[Case, float]] = deque()
 
         def feed() -> Iterator[tuple[str, bytes]]:
@@ -295,8 +424,8 @@ class Runner:
         for case in cases:
             self._not_run(case)
 
-    def _other_cases(self) -> None:
-        for case in selected(self.config, ("match", "roundtrip")):
+    def _other_cases(self, span: tuple[int, int] | None = None) -> None:
+        for case in selected(self.config, ("match", "roundtrip"), span):
             why = claimed(self.info, case)
             if why or self.stopped:
                 self._not_run(case)
@@ -315,24 +444,31 @@ class Runner:
             self._judge(case, reply, started)
 
     def _fuzz(self) -> None:
+        """The campaign's slices one after the other, put together as :mod:`conformance.parallel` does."""
         # Imported here, not at the top: `vmjob certify --help` imports this module, and the fuzzer would
         # add about a third to its start.
-        from .fuzz.differential import FuzzStats, fuzz
+        from .fuzz.slices import Merger, merge_stats, run_slice
+        from .fuzz.stats import FuzzStats
 
         cfg = self.config
-        self.fuzz_stats = stats = FuzzStats()
-        seed = cfg.seed if cfg.seed is not None else random.randrange(2**32)
+        if cfg.seed is None:
+            self.config = cfg = replace(cfg, seed=random.randrange(2**32))
+        campaign = self.campaign()
+        merger = Merger()
+        order = list(campaign.slices())
+        parts: list[tuple[int, dict[str, Any] | None]] = [(campaign.budget_of(i), None) for i in order]
+        t0 = time.monotonic()
         try:
-            for finding in fuzz(
-                self.impl,
-                examples=cfg.fuzz,
-                seed=seed,
-                kinds=cfg.kinds or self.info.kinds,
-                classes=cfg.classes or self.info.classes,
-                level=cfg.level,
-                timeout=cfg.timeout,
-                stats=stats,
-            ):
-                self._emit({"type": "finding", **finding})
+            for n, i in enumerate(order):
+                stats = FuzzStats()
+                try:
+                    for finding in run_slice(self.impl, campaign, i, stats):
+                        if merger.add(finding) is not None:
+                            self._emit({"type": "finding", **finding})
+                finally:
+                    parts[n] = (parts[n][0], stats.to_json())
         except ImplementationGone as err:
             self.stopped = f"fuzzing stopped: {err}"
+        self.fuzz_stats = merge_stats(
+            parts, findings=merger.kept, seconds=time.monotonic() - t0, stopped=self.stopped or ""
+        )

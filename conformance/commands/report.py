@@ -1,4 +1,9 @@
-"""``vmjob report RESULTS.jsonl``: rebuild any report from a run's results stream and print its summary."""
+"""``vmjob report RESULTS.jsonl``: rebuild any report from a run's results stream and print its summary.
+
+``vmjob report merge A.jsonl B.jsonl ... [--out MERGED.jsonl]``: the shards of one run (``vmjob certify
+--shard K/N``) put back together (:mod:`conformance.reports.merge`), then reported as one run; streams that
+are not the complete shards of one run are refused (exit 2) with the file and the mismatch.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +20,17 @@ def register(sub: Any) -> None:
         "report",
         help="rebuild reports (JSON, JUnit, Markdown, HTML, badge) from a results stream",
         description="Rebuild reports from a run's results stream (JSON Lines), also from a run that was "
-        "killed halfway, and print the summary. Exit 0 conformant, 1 not conformant, 2 unreadable input.",
+        "killed halfway, and print the summary. `vmjob report merge SHARD.jsonl ... [--out FILE]` puts the "
+        "shards of one run (vmjob certify --shard K/N) back together first. Exit 0 conformant, 1 not "
+        "conformant, 2 unreadable input (or streams that are not the complete shards of one run).",
     )
-    p.add_argument("stream", metavar="RESULTS.jsonl", help="the results stream written by vmjob certify")
+    p.add_argument(
+        "stream",
+        nargs="+",
+        metavar="RESULTS.jsonl",
+        help="the results stream written by vmjob certify; or `merge` and the streams of every shard of a run",
+    )
+    p.add_argument("--out", metavar="FILE", help="merge: write the merged results stream to FILE (created new)")
     p.add_argument(
         "--level",
         choices=("required", "recommended"),
@@ -33,13 +46,22 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    streams: list[str] = args.stream
+    merging = streams[0] == "merge"
+    if merging and len(streams) < 2:
+        raise UsageError("report merge: give the results stream of every shard")
+    if not merging and len(streams) > 1:
+        raise UsageError(f"report: one results stream, not {len(streams)} (to put shards together: vmjob report merge)")
+    if args.out is not None and not merging:
+        raise UsageError("--out is for vmjob report merge")
     try:
-        records = read_stream(args.stream)
+        records = _merged(streams[1:], args.out) if merging else read_stream(streams[0])
+        name = "the merged stream" if merging else streams[0]
         level = args.level or _run_level(records)
         try:
             report = build_report(records, level)
         except ReportError as err:
-            raise ReportError(f"{args.stream}: {err}") from err
+            raise ReportError(f"{name}: {err}") from err
         write_reports(
             report,
             json=args.json,
@@ -53,6 +75,29 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from err
     sys.stdout.write(render_text(report))
     return 0 if report["conformant"] else 1
+
+
+def _merged(paths: list[str], out: str | None) -> list[dict[str, Any]]:
+    """The shards at ``paths`` merged (:func:`conformance.reports.merge.merge_files`); written to ``out``."""
+    from pathlib import Path
+
+    from ..reports.merge import merge_files
+    from ..runner import ResultsStream, StreamExists
+
+    records = merge_files(paths)
+    if out is not None:
+        try:
+            stream = ResultsStream(Path(out))
+        except StreamExists as err:
+            raise UsageError(f"--out: {err}") from err
+        except OSError as err:
+            raise UsageError(f"--out {out!r}: cannot write: {err.strerror or err}") from err
+        try:
+            for rec in records:
+                stream.write(rec)
+        finally:
+            stream.close()
+    return records
 
 
 def _run_level(records: list[dict[str, Any]]) -> str:
