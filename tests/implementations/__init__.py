@@ -1,0 +1,1 @@
+"""Tests of the gallery's implementations (implementations/): their manifests, builds and adapters."""
