@@ -15,8 +15,9 @@ import reference
 from reference import KIND_CLASS
 
 from ..transports import Implementation
-from . import _gen
+from . import _boundary, _gen, _textmut
 from ._mutate import Mutant, agrees, plans
+from ._mutate import Plan as Mutation
 from ._schemas import payload_rules, rule_class
 from .stats import FuzzStats
 
@@ -35,6 +36,10 @@ FILLS = (0.2, 0.5, 0.9)
 MUTATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
 #: Every rule the fuzzer exercises: the mutated ones, capability matching and round trip.
 GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r].klass in ("capabilities", "roundtrip"))
+#: Chances, per round, of a boundary case (:mod:`._boundary`: a value at a rule's edge, either side) and of a
+#: text-level mutation (:mod:`._textmut`) made from the round's base document.
+BOUNDARY_SHARE = 0.6
+TEXT_SHARE = 0.45
 
 #: Per kind: the rules a campaign aims at, and whether plain valid documents of the kind are in scope.
 Plan = dict[str, tuple[frozenset[str], bool]]
@@ -118,6 +123,7 @@ def cases(
     if not targets and not valid_kinds:
         raise ValueError(f"nothing to fuzz: no rule of classes {sorted(classes)} applies to kinds {list(kinds)}")
     hosts = {r: [t for t in reference.PAYLOAD_TYPES if r in payload_rules(t)] for _k, r in targets}
+    allowed = set(classes or reference.CLASSES)
     rng = random.Random(seed)
     while True:
         batch: list[Mutant] = []
@@ -141,6 +147,10 @@ def cases(
             chosen = [rng.choice(aimed)] if aimed else []
             if extra:
                 chosen += [rng.choice(extra) for _ in range(MUTANTS_PER_BASE - 1)]
+            if rng.random() < BOUNDARY_SHARE:
+                chosen += _one(_boundary.plans(kind, doc), rng, kind, allowed, by_rule=True)
+            if rng.random() < TEXT_SHARE:
+                chosen += _one(_textmut.plans(kind, doc), rng, kind, allowed, by_rule=False)
             for p in chosen:
                 m = p.apply(rng)
                 if m is not None:
@@ -154,3 +164,14 @@ def cases(
                 continue
             klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
             yield FuzzCase(m, data, expected, klass)
+
+
+def _one(available: list[Mutation], rng: random.Random, kind: str, allowed: set[str], by_rule: bool) -> list[Mutation]:
+    """One plan of ``available`` within the claimed classes, its rule (or operator) drawn uniformly first."""
+    groups: dict[str, list[Mutation]] = {}
+    for p in available:
+        if rule_class(p.rule, kind) in allowed:
+            groups.setdefault(p.rule if by_rule else p.operator, []).append(p)
+    if not groups:
+        return []
+    return [rng.choice(groups[rng.choice(sorted(groups))])]
