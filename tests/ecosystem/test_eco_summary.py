@@ -25,7 +25,7 @@ def _report(**options: Any) -> dict[str, Any]:
     return build_report(make_records(**options), "required", cases=CASES)
 
 
-REPORTS = {
+REPORTS: dict[str, dict[str, Any]] = {
     "good": {},
     "always-valid": {"fn": always_valid},
     "everything-wrong": {"fn": always_valid, "faults": True, "hostile": True, "findings": True},
