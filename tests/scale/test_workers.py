@@ -1,0 +1,86 @@
+"""``--workers N``: the same seed finds the same things, and writes the same stream, whatever N."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from conformance.reports import build_report, read_stream
+
+from .streams import MUTANT, PY, certify, findings, records
+
+KILLER = Path(__file__).parent / "worker_killer.py"
+
+
+def test_one_worker_and_two_write_the_same_stream_and_verdict(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    args = ["--cmd", MUTANT, "--seed", "11", "--fuzz", "2500"]
+    assert certify(one, *args, "--workers", "1") == 1
+    assert certify(two, *args, "--workers", "2") == 1
+    a, b = records(one), records(two)
+    assert findings(a), "the campaign found nothing: the comparison would prove little"
+    assert any(f["rule"] == "core.execution.priority" for f in findings(a))
+    assert a == b  # every record, in order: corpus results, findings, the footer's figures
+    assert build_report(read_stream(one))["summary"] == build_report(read_stream(two))["summary"]
+
+
+def test_a_finding_found_again_by_a_later_slice_is_kept_once(tmp_path: Path) -> None:
+    # 2,500 documents are three slices; each finds priority 0 accepted on its own.
+    path = tmp_path / "r.jsonl"
+    certify(path, "--cmd", MUTANT, "--seed", "11", "--fuzz", "2500", "--workers", "2")
+    recs = records(path)
+    priority = [f for f in findings(recs) if f["rule"] == "core.execution.priority"]
+    assert len(priority) == 1
+    footer = recs[-1]
+    assert footer["fuzz"]["slices"] == 3
+    assert footer["fuzz"]["findings"] == len(findings(recs))
+    assert sum(n for k, n in footer["fuzz"]["hits"].items() if k.startswith("core.execution.priority")) > 1
+
+
+def test_fuzz_command_finds_the_same_with_one_worker_or_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = []
+    for n in ("1", "2"):
+        report = tmp_path / f"fuzz-{n}.jsonl"
+        code = main(["fuzz", "--cmd", MUTANT, "--seed", "4", "--examples", "2000", "--workers", n,
+                     "--report", str(report), "--quiet"])  # fmt: skip
+        assert code == 1
+        reports.append([json.loads(line) for line in report.read_text(encoding="utf-8").split("\n") if line])
+    one, two = ([r for r in rep if r["type"] == "finding"] for rep in reports)
+    assert one and one == two
+    assert reports[0][-1]["stats"]["examples"] == reports[1][-1]["stats"]["examples"] == 2000
+
+
+def test_a_worker_process_that_dies_loses_its_unit_to_not_run_never_silently(tmp_path: Path) -> None:
+    marker = tmp_path / "killed"
+    path = tmp_path / "r.jsonl"
+    code = certify(path, "--cmd", f"{PY} {KILLER} {marker} 40", "--seed", "3", "--fuzz", "3000", "--workers", "2")
+    assert marker.exists(), "no worker process was killed: the test proves nothing"
+    assert code == 1
+    whole = tmp_path / "whole.jsonl"
+    certify(whole, "--cmd", f"{PY} -m conformance adapter", "--seed", "3", "--fuzz", "3000", "--workers", "1")
+    recs, reference = records(path), records(whole)
+    results = [r for r in recs if r["type"] == "result"]
+    # Every corpus case has its record, in the same order as a run nobody killed.
+    assert [r["id"] for r in results] == [r["id"] for r in reference if r["type"] == "result"]
+    footer = recs[-1]
+    assert "worker 1 stopped unexpectedly" in footer["stopped"]
+    report = build_report(read_stream(path))
+    assert report["conformant"] is False
+    assert report["summary"]["complete"] is False
+    lost_cases = [r for r in results if r["outcome"] == "not-run"]
+    lost_documents = footer["fuzz"]["asked"] - footer["fuzz"]["examples"]
+    # The unit the dead worker held: corpus cases not run, or a slice never sent; a worker took its place.
+    assert lost_cases or lost_documents > 0
+    assert all("worker 1 stopped unexpectedly" in r["message"] for r in lost_cases)
+    assert lost_documents <= 1000  # one slice at most: the replacement ran the rest
+
+
+@pytest.mark.parametrize("bad", ["0", "-1"])
+def test_workers_below_one_is_a_usage_error(tmp_path: Path, bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = certify(tmp_path / "r.jsonl", "--cmd", f"{PY} -m conformance adapter", "--workers", bad)
+    assert code == 2
+    assert f"--workers={bad} must be >= 1" in capsys.readouterr().err
+    assert not (tmp_path / "r.jsonl").exists()
