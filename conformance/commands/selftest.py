@@ -2,7 +2,9 @@
 
 Every mutant and every equivalent variant of ``conformance.zoo`` is certified through the real persistent
 transport (``python -m conformance.zoo NAME``); the score says how many mutants the corpus catches, how
-many the fuzzer catches alone (corpus switched off) and how many equivalents raise a false alarm. Then the
+many the fuzzer catches alone (corpus switched off) and how many equivalents raise a false alarm, for each
+family apart (the first mutants, the second family written from the protocol text alone when it is
+installed, the equivalents of both) with the most fuzz cases a member of each needed. Then the
 hostile members (:mod:`conformance.zoo.hostile`: crash, hang, decline or answer garbage on generated
 documents while answering the corpus exactly) are certified with a small fuzz campaign: every one of them
 must be refused certification.
@@ -24,7 +26,17 @@ from ..fuzz.differential import GENERATED
 from ..zoo import VARIANTS, Variant
 from ..zoo.hostile import HOSTILE, HOSTILE_FUZZ, Hostile
 from ..zoo.hostile import certify as certify_hostile
-from ..zoo.score import DEFAULT_FUZZ_BUDGET, DEFAULT_SEED, Score, score_member, totals
+from ..zoo.score import (
+    DEFAULT_FUZZ_BUDGET,
+    DEFAULT_SEED,
+    EQUIVALENTS_FAMILY,
+    FamilyScore,
+    Score,
+    family_scores,
+    member_families,
+    score_member,
+    totals,
+)
 
 _NAME_WIDTH = 32
 _LEVEL_WIDTH = 12
@@ -51,6 +63,13 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"fuzz seed (default: {DEFAULT_SEED})")
     p.add_argument("--json", metavar="FILE", help="also write the per-member scores and the totals as JSON")
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="score only this member (repeatable)")
+    p.add_argument(
+        "--family",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="score only this family: zoo, independent (when installed) or equivalents (repeatable)",
+    )
     p.add_argument("--corpus", metavar="DIR", help="another corpus directory (default: the shipped corpus)")
     p.add_argument(
         "--in-process",
@@ -68,13 +87,23 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _members(only: list[str]) -> list[Variant]:
+def _members(only: list[str], wanted: list[str], families: dict[str, str]) -> list[Variant]:
+    """The members to score, mutant families first (each in its own order), then every equivalent."""
     unknown = [n for n in only if n not in VARIANTS]
     if unknown:
         raise UsageError(
             f"--only {unknown[0]!r} is not in the zoo; `python -m conformance.zoo --list` lists its members"
         )
-    return [VARIANTS[n] for n in only] if only else list(VARIANTS.values())
+    known = sorted(set(families.values()))
+    for name in wanted:
+        if name not in known:
+            raise UsageError(f"--family {name!r} is not a family of the zoo; expected one of {', '.join(known)}")
+    chosen = [VARIANTS[n] for n in only] if only else list(VARIANTS.values())
+    if wanted:
+        chosen = [v for v in chosen if families.get(v.name) in wanted]
+    order = [f for f in dict.fromkeys(families.values()) if f != EQUIVALENTS_FAMILY] + [EQUIVALENTS_FAMILY]
+    rank = {f: i for i, f in enumerate(order)}
+    return sorted(chosen, key=lambda v: rank.get(families.get(v.name, ""), len(rank)))
 
 
 def _rules(rules: tuple[str, ...], limit: int = 2) -> str:
@@ -112,6 +141,26 @@ def _header(title: str) -> str:
     return f"{title:<{_NAME_WIDTH}} {'LEVEL':<{_LEVEL_WIDTH}} {'CORPUS':<{_CORPUS_WIDTH}} FUZZ ALONE"
 
 
+def _section(family: str) -> str:
+    return "EQUIVALENT (both families)" if family == EQUIVALENTS_FAMILY else f"MUTANT ({family})"
+
+
+_FAMILY_COLUMNS = ("FAMILY", "MEMBERS", "CORPUS ALONE", "FUZZ ALONE", "FALSE ALARMS", "WORST CASES-TO-FIND")
+
+
+def family_table(families: list[FamilyScore], hostile: list[dict[str, Any]]) -> str:
+    """The families side by side: each family's score for the corpus alone and for fuzzing alone, false alarms
+    (equivalents), the most cases fuzzing needed to find a member; the hostile members' certification."""
+    rows = [_FAMILY_COLUMNS]
+    for f in families:
+        rows.append((f.name, str(f.members), *f.cells()))
+    if hostile:
+        refused = sum(1 for h in hostile if not h["conformant"])
+        rows.append(("hostile", str(len(hostile)), "-", "-", "-", f"refused {refused}/{len(hostile)}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_FAMILY_COLUMNS))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+
 def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
     generated = GENERATED if fuzz_ran else None
     for s in scores:
@@ -143,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus) if args.corpus else None
     if corpus is not None and not corpus.is_dir():
         raise UsageError(f"--corpus {args.corpus!r} is not a directory")
-    members = _members(args.only)
+    families = member_families()
+    members = _members(args.only, args.family, families)
     budget = 0 if args.corpus_only else args.fuzz_budget
     transport = "python" if args.in_process else "cmd"
     try:
@@ -162,16 +212,19 @@ def run(args: argparse.Namespace) -> int:
     section = None
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for s in pool.map(one, members):
-            if s.equivalent != section:
-                print(("\n" if section is not None else "") + _header("EQUIVALENT" if s.equivalent else "MUTANT"))
-                section = s.equivalent
+            family = families.get(s.name, "")
+            if family != section:
+                print(("\n" if section is not None else "") + _header(_section(family)))
+                section = family
             print(_row(s, budget), flush=True)
             scores.append(s)
     total = totals(scores, fuzz_ran=budget > 0)
-    hostile = [] if args.no_hostile or args.only else _hostile(corpus, args.seed, args.jobs)
+    by_family = family_scores(scores, budget > 0, families)
+    hostile = [] if args.no_hostile or args.only or args.family else _hostile(corpus, args.seed, args.jobs)
     print()
     for note in _survivor_notes(scores, budget > 0):
         print(note)
+    print(family_table(by_family, hostile))
     print(total.line())
     refused = sum(1 for h in hostile if not h["conformant"])
     if hostile:
@@ -181,7 +234,9 @@ def run(args: argparse.Namespace) -> int:
             "fuzz_budget": budget,
             "seed": args.seed,
             "transport": transport,
-            "members": [{**VARIANTS[s.name].to_json(), **s.to_json()} for s in scores],
+            "members": [{**VARIANTS[s.name].to_json(), **s.to_json(), "family": families.get(s.name)} for s in scores],
+            "families": [f.to_json() for f in by_family]
+            + ([{"family": "hostile", "members": len(hostile), "refused": refused}] if hostile else []),
             "totals": total.to_json(),
             "hostile": hostile,
         }

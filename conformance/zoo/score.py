@@ -403,3 +403,116 @@ def write_witness_corpus(root: Path, variants: Iterable[Variant]) -> Path:
     body = {"description": "One case per mutant of the zoo: the document on which it differs.", "cases": cases}
     path.write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return root
+
+
+# --- the families, scored apart ---------------------------------------------------------------------------
+
+#: Mutant families in the order they are reported; every equivalent, whatever its family, is scored in one.
+MUTANT_FAMILIES = ("zoo", "independent")
+EQUIVALENTS_FAMILY = "equivalents"
+
+
+def member_families() -> dict[str, str]:
+    """Each member's family: ``zoo`` (the first mutants), ``independent`` (the second family, written from the
+    protocol text alone, when it is installed) or ``equivalents`` (both families' equivalents)."""
+    from .. import zoo
+
+    # The second family is optional: without it the zoo has the first mutants and their equivalents only.
+    families = getattr(zoo, "FAMILIES", None) or {"zoo": zoo.MUTANTS, "equivalents": zoo.EQUIVALENTS}
+    out: dict[str, str] = {}
+    for family, members in families.items():
+        for v in members:
+            out[v.name] = EQUIVALENTS_FAMILY if v.equivalent else family
+    return out
+
+
+@dataclass(frozen=True)
+class FamilyScore:
+    """One family's score: mutants caught by the corpus alone and by fuzzing alone (a family of mutants), or
+    false alarms raised by either (the equivalents), and the most fuzz cases any member needed to be found."""
+
+    name: str
+    members: int
+    equivalent: bool
+    corpus_flagged: int
+    fuzz_ran: bool
+    fuzz_flagged: int
+    #: The most cases fuzzing alone needed to flag a member, and that member (None when it flagged none).
+    worst: int | None = None
+    worst_member: str = ""
+    #: Members the corpus (resp. fuzzing alone) missed: mutants that survive; for equivalents, none.
+    corpus_survivors: tuple[str, ...] = ()
+    fuzz_survivors: tuple[str, ...] = ()
+    problems: int = 0
+
+    def cells(self) -> tuple[str, str, str, str]:
+        """(corpus alone, fuzz alone, false alarms, worst cases-to-find) as the table shows them."""
+        n = self.members
+
+        def rate(k: int) -> str:
+            return f"{k}/{n} ({100.0 * k / n if n else 100.0:.1f}%)"
+
+        if self.equivalent:
+            corpus, fuzz = f"{self.corpus_flagged}/{n} alarms", f"{self.fuzz_flagged}/{n} alarms"
+            alarms = f"{self.corpus_flagged + self.fuzz_flagged}"
+        else:
+            corpus, fuzz, alarms = rate(self.corpus_flagged), rate(self.fuzz_flagged), "-"
+        if not self.fuzz_ran:
+            fuzz = "-"
+        worst = f"{self.worst} ({self.worst_member})" if self.worst is not None else "-"
+        if self.fuzz_survivors:
+            worst += f"; {len(self.fuzz_survivors)} not found"
+        return corpus, fuzz, alarms, worst
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "family": self.name,
+            "members": self.members,
+            "equivalent": self.equivalent,
+            "corpus_flagged": self.corpus_flagged,
+            "fuzz_ran": self.fuzz_ran,
+            "fuzz_flagged": self.fuzz_flagged if self.fuzz_ran else None,
+            "false_alarms": self.corpus_flagged + self.fuzz_flagged if self.equivalent else None,
+            "worst_cases_to_find": self.worst,
+            "worst_member": self.worst_member or None,
+            "corpus_survivors": list(self.corpus_survivors),
+            "fuzz_survivors": list(self.fuzz_survivors),
+            "problems": self.problems,
+        }
+
+
+def family_scores(scores: Iterable[Score], fuzz_ran: bool, families: dict[str, str] | None = None) -> list[FamilyScore]:
+    """One :class:`FamilyScore` per family that has a scored member, mutant families first."""
+    families = families if families is not None else member_families()
+    grouped: dict[str, list[Score]] = {}
+    for s in scores:
+        name = EQUIVALENTS_FAMILY if s.equivalent else families.get(s.name, MUTANT_FAMILIES[0])
+        grouped.setdefault(name, []).append(s)
+    order = [*MUTANT_FAMILIES, *sorted(set(grouped) - {*MUTANT_FAMILIES, EQUIVALENTS_FAMILY}), EQUIVALENTS_FAMILY]
+    out = []
+    for name in order:
+        members = grouped.get(name)
+        if not members:
+            continue
+        found = [s for s in members if s.fuzz_flagged and s.fuzz_examples is not None]
+        equivalent = name == EQUIVALENTS_FAMILY
+        # Cases-to-find measures how hard a mutant is to find; an equivalent's first false alarm is no such thing.
+        worst = None if equivalent else max(found, key=lambda s: s.fuzz_examples or 0, default=None)
+        out.append(
+            FamilyScore(
+                name=name,
+                members=len(members),
+                equivalent=equivalent,
+                corpus_flagged=sum(1 for s in members if s.corpus_flagged),
+                fuzz_ran=fuzz_ran,
+                fuzz_flagged=sum(1 for s in members if s.fuzz_flagged),
+                worst=worst.fuzz_examples if worst is not None else None,
+                worst_member=worst.name if worst is not None else "",
+                corpus_survivors=() if equivalent else tuple(s.name for s in members if s.corpus_flagged is False),
+                fuzz_survivors=()
+                if equivalent or not fuzz_ran
+                else tuple(s.name for s in members if not s.fuzz_flagged),
+                problems=sum(1 for s in members if s.problems),
+            )
+        )
+    return out
