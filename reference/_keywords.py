@@ -195,7 +195,7 @@ def items(value: dict[str, Any], ctx: Context) -> Part:
         for i, item in enumerate(v):
             item_check(item, (p, i), e, w)
 
-    return Part("array", check, _all_of_types(item_check, list.__iter__))
+    return Part("array", check, _all_pass(item_check, list.__iter__))
 
 
 def required(names: list[str], ctx: Context) -> Part | None:
@@ -242,7 +242,24 @@ def properties(value: dict[str, Any], ctx: Context) -> Part | None:
                     continue
                 extra(member, (p, name), e, w)
 
-    return Part("object", check)
+    fasts = {name: fast for name, (_check, fast) in table.items()}
+
+    def passes(v: dict[str, Any]) -> bool:
+        """The same walk without paths or sinks: true when every member passes its fast predicate."""
+        for name, member in v.items():
+            fast = fasts.get(name)
+            if fast is None:
+                if extra is None:
+                    continue
+                fast = extra_fast
+            pred = fast.get(type(member), _SLOW)
+            if pred is None:
+                continue
+            if pred is _SLOW or not pred(member):
+                return False
+        return True
+
+    return Part("object", check, passes)
 
 
 def _compiled(props: dict[str, Any], ctx: Context) -> list[tuple[str, Check]]:
@@ -273,16 +290,29 @@ def additional_properties(value: Any, ctx: Context) -> Part | None:
                 continue
             extra(member, (p, name), e, w)
 
-    return Part("object", check, _all_of_types(extra, dict.values))
+    return Part("object", check, _all_pass(extra, dict.values))
 
 
-def _all_of_types(check: Check, members: Callable[[Any], Any]) -> Pred | None:
-    """A predicate for a container whose members need only a type test, or None."""
+def _all_pass(check: Check, members: Callable[[Any], Any]) -> Pred | None:
+    """A predicate for a container: true when each of its members passes ``check``'s fast predicate of its
+    type (a type test alone where the type needs nothing more). None when ``check`` has no fast predicate."""
     fast: dict[type, Pred | None] = getattr(check, "fast", {})
-    if not fast or any(p is not None for p in fast.values()):
+    if not fast:
         return None
-    ok = frozenset(fast)
-    return lambda v: all(type(x) in ok for x in members(v))
+    if all(p is None for p in fast.values()):
+        ok = frozenset(fast)
+        return lambda v: all(type(x) in ok for x in members(v))
+
+    def passes(v: Any) -> bool:
+        for x in members(v):
+            pred = fast.get(type(x), _SLOW)
+            if pred is None:
+                continue
+            if pred is _SLOW or not pred(x):
+                return False
+        return True
+
+    return passes
 
 
 #: keyword -> its compile function, in the order the checks run (and their errors come).

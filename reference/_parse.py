@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._issues import Issue, IssueSink, Path, quote, quote_pointer, render
@@ -108,6 +108,14 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
     text, fault = decode(data)
     if fault is not None or text is None:
         return None, _faults(fault)
+    value = _plain(text)
+    if value is not _NOT_PLAIN:
+        return value, _NO_FAULTS
+    return _read(text)
+
+
+def _read(text: str) -> tuple[Any, IssueSink]:
+    """The full reading of a decoded text: every fault found and reported (:func:`_plain` is its shortcut)."""
     duplicates = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:  # the slow path: collect every duplicate
@@ -172,6 +180,36 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
     return value, _NO_FAULTS
 
 
+#: What :func:`_plain` answers for text it leaves to the full reading.
+_NOT_PLAIN: Any = object()
+
+
+def _plain(text: str) -> Any:
+    """The value of the common document, read straight through ``json``'s scanner: no surrogate (raw or
+    escaped), not deep enough to need a depth check, no duplicate member and no syntax fault. Anything else —
+    an exception of any kind on the way — is :data:`_NOT_PLAIN`, and :func:`parse_document` reads the text in
+    full (:func:`_read`), with every message as it always was."""
+    if (not text.isascii() or "\\u" in text) and _MAYBE_SURROGATE.search(text) is not None:
+        return _NOT_PLAIN
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        return _NOT_PLAIN
+    try:
+        start = 0 if text[:1] > " " else len(text) - len(text.lstrip(" \t\n\r"))
+        value, end = _scanner()(text, start)
+    except Exception:  # every fault of the text (and a duplicate member) is the full reading's to report
+        return _NOT_PLAIN
+    return value if end == len(text) or not text[end:].strip(" \t\n\r") else _NOT_PLAIN
+
+
+def _scanner() -> Callable[[str, int], tuple[Any, int]]:
+    """The thread's decoder's scanner, called directly: ``decode`` would add two calls and a regex match per
+    document (the decoder keeps it as an instance attribute, which its type does not declare)."""
+    scan: Callable[[str, int], tuple[Any, int]] | None = getattr(_LOCAL, "scan", None)
+    if scan is None:
+        scan = _LOCAL.scan = vars(_decoder())["scan_once"]
+    return scan
+
+
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -179,11 +217,14 @@ _LITERAL = re.compile(r"true|false|null")
 _CONSTANT = re.compile(r"NaN|-?Infinity")
 _ARRAYS = re.compile(r"(?:\[[ \t\n\r]*)+")
 _CLOSER = {"[": "]", "{": "}"}
+#: A run of one closing bracket, whitespace between: a deep document closes a hundred thousand levels in one match.
+_CLOSING_RUN = {"[": re.compile(r"\](?:[ \t\n\r]*\])*"), "{": re.compile(r"\}(?:[ \t\n\r]*\})*")}
 
 
 def _syntax_fault(text: str) -> Issue | None:
     """The first syntax fault of ``text``, found without recursion, or None: for a document too deep for
-    ``json``'s reader, whose syntax is still checked before its depth. Time linear in the text."""
+    ``json``'s reader, whose syntax is still checked before its depth. Time linear in the text, and one step
+    per run of brackets rather than per bracket (the open containers are kept as runs of one kind)."""
 
     def skip(at: int) -> int:
         return _WS.match(text, at).end()  # type: ignore[union-attr]
@@ -204,7 +245,23 @@ def _syntax_fault(text: str) -> Issue | None:
             return fault("Expecting ':' delimiter", at)
         return skip(at + 1)
 
-    stack: list[str] = []  # the open containers, innermost last
+    # The open containers, innermost last, as runs: kinds[i] ("[" or "{") open counts[i] times in a row.
+    kinds: list[str] = []
+    counts: list[int] = []
+
+    def push(kind: str, n: int) -> None:
+        if kinds and kinds[-1] == kind:
+            counts[-1] += n
+        else:
+            kinds.append(kind)
+            counts.append(n)
+
+    def pop(n: int) -> None:
+        counts[-1] -= n
+        if not counts[-1]:
+            kinds.pop()
+            counts.pop()
+
     end = len(text)
     pos = skip(0)
     while True:
@@ -214,15 +271,15 @@ def _syntax_fault(text: str) -> Issue | None:
             if c == "[":
                 m = _ARRAYS.match(text, pos)
                 assert m is not None
-                stack.extend("[" * m.group().count("["))
+                push("[", m.group().count("["))
                 pos = m.end()
             else:
-                stack.append("{")
+                push("{", 1)
                 pos = skip(pos + 1)
-            if text.startswith(_CLOSER[stack[-1]], pos):
-                stack.pop()
+            if text.startswith(_CLOSER[kinds[-1]], pos):
+                pop(1)
                 pos += 1
-            elif stack[-1] == "{":
+            elif kinds[-1] == "{":
                 at = member_name(pos)
                 if isinstance(at, Issue):
                     return at
@@ -241,17 +298,26 @@ def _syntax_fault(text: str) -> Issue | None:
         # a value ended before pos: a separator, a closing bracket or the end of the document follows
         while True:
             pos = skip(pos)
-            if not stack:
+            if not kinds:
                 return fault("Extra data", pos) if pos < end else None
-            if text.startswith(_CLOSER[stack[-1]], pos):
-                stack.pop()
-                pos += 1
+            if text.startswith(_CLOSER[kinds[-1]], pos):
+                run = _CLOSING_RUN[kinds[-1]].match(text, pos)
+                assert run is not None
+                closer = _CLOSER[kinds[-1]]
+                closed = run.group().count(closer)
+                if closed <= counts[-1]:
+                    pop(closed)
+                    pos = run.end()
+                else:  # more closers than this run of containers: close the run; the next closer is a fault
+                    for _ in range(counts[-1]):
+                        pos = text.index(closer, pos) + 1
+                    pop(counts[-1])
                 continue
             if not text.startswith(",", pos):
                 return fault("Expecting ',' delimiter", pos)
             pos = skip(pos + 1)
             break
-        if stack[-1] == "{":
+        if kinds[-1] == "{":
             at = member_name(pos)
             if isinstance(at, Issue):
                 return at

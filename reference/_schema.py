@@ -127,9 +127,12 @@ def _all(preds: list[Pred | None]) -> Pred | None:
     """One predicate true when all are, or None when any check has no predicate."""
     if any(p is None for p in preds):
         return None
-    if len(preds) == 1:
-        return preds[0]
     chosen = tuple(p for p in preds if p is not None)
+    if len(chosen) == 1:
+        return chosen[0]
+    if len(chosen) == 2:  # an object's required and properties, a string's pattern and length: the usual pair
+        first, second = chosen
+        return lambda v: bool(first(v)) and bool(second(v))
     return lambda v: all(p(v) for p in chosen)
 
 

@@ -194,3 +194,101 @@ def _by_kind(kind: str) -> tuple[_Entry, ...]:
 
 
 _BY_KIND: dict[str, tuple[int, tuple[_Entry, ...]]] = {}
+
+
+# The common case in one pass: a document that no check of its kind would report on, recognised by reading each
+# member the checks read once, without a reporter. Each clause is true only when its rule's check (above) would
+# report nothing; a clause that cannot tell at a glance says no, and the checks themselves then run. A check
+# registered for a kind without its clause here makes that kind's filter say no (see :func:`quiet`).
+
+_OPERATION_OK = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)+", re.ASCII)
+
+
+def _quiet_job(doc: dict[str, Any]) -> bool:
+    job_id, op, payload = doc.get("job_id"), doc.get("operation"), doc.get("payload")
+    if type(job_id) is str and len(job_id) >= 8 and _CONTROL.search(job_id) is not None:
+        return False  # core.job_id.charset
+    if type(op) is str:
+        if _OPERATION_OK.fullmatch(op) is None and _WELL_FORMED_OPERATION.fullmatch(op) is not None:
+            return False  # core.operation.charset
+        if type(payload) is dict:
+            ptype = payload.get("type")
+            if type(ptype) is str and ptype.rpartition(".")[0] != op:
+                return False  # core.payload.type.matches-operation (the check tells whether both are well formed)
+    ex = doc.get("execution")
+    if type(ex) is dict:
+        attempt, most, timeout = ex.get("attempt", 1), ex.get("max_attempts", 1), ex.get("timeout_seconds")
+        if _u(attempt) and _u(most) and attempt > most:
+            return False  # core.execution.attempt-within-max
+        if _u(timeout) and timeout > 86400:
+            return False  # core.execution.timeout_seconds.long
+        if type(ex.get("deadline")) is str and type(doc.get("created_at")) is str:
+            return False  # core.execution.deadline.after-created: the timestamps must be read
+    constraints = doc.get("constraints")
+    if type(constraints) is dict:
+        version, disk = constraints.get("minimum_worker_version"), constraints.get("maximum_disk_size_gb")
+        if type(version) is str and version and not is_semver(version):
+            return False  # core.constraints.minimum_worker_version.semver
+        if _u(disk) and disk > 100000:
+            return False  # core.constraints.maximum_disk_size_gb.large
+    return True
+
+
+def _quiet_result(doc: dict[str, Any]) -> bool:
+    status = doc.get("status")
+    if status == "failed":  # result.failed.consistency
+        return doc.get("error") is not None and doc.get("failed_at") is not None
+    if status == "completed":  # result.completed.consistency
+        return doc.get("completed_at") is not None and doc.get("error") is None
+    return True
+
+
+def _quiet_worker(doc: dict[str, Any]) -> bool:
+    current = _section(doc, "status").get("current_jobs")
+    most = _section(doc, "resources").get("max_concurrent_jobs")
+    return not (_u(current) and _u(most) and current > most)  # worker.status.within-capacity
+
+
+def _quiet_none(doc: dict[str, Any]) -> bool:
+    return True
+
+
+#: kind -> (the rules its filter answers for, the filter).
+QUIET: dict[str, tuple[frozenset[str], Callable[[dict[str, Any]], bool]]] = {
+    "job": (
+        frozenset(
+            {
+                "core.job_id.charset",
+                "core.operation.charset",
+                "core.payload.type.matches-operation",
+                "core.execution.attempt-within-max",
+                "core.execution.timeout_seconds.long",
+                "core.execution.deadline.after-created",
+                "core.constraints.minimum_worker_version.semver",
+                "core.constraints.maximum_disk_size_gb.large",
+            }
+        ),
+        _quiet_job,
+    ),
+    "result": (frozenset({"result.failed.consistency", "result.completed.consistency"}), _quiet_result),
+    "worker": (frozenset({"worker.status.within-capacity"}), _quiet_worker),
+    "progress": (frozenset(), _quiet_none),
+}
+
+
+def quiet(kind: str, doc: dict[str, Any]) -> bool:
+    """True when no semantic check of ``kind`` would report anything on ``doc`` (false: run them to know)."""
+    cached = _FILTERS.get(kind)
+    if cached is None or cached[0] != len(CHECKS):
+        rules, fn = QUIET.get(kind, (frozenset(), _quiet_none))
+        covered = all(r.rule in rules for r in CHECKS if r.kind == kind)
+        cached = _FILTERS[kind] = (len(CHECKS), fn if covered else _never)
+    return cached[1](doc)
+
+
+def _never(doc: dict[str, Any]) -> bool:
+    return False
+
+
+#: kind -> (the number of checks when it was chosen, the filter: its own, or no when a check is not covered).
+_FILTERS: dict[str, tuple[int, Callable[[dict[str, Any]], bool]]] = {}

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _semantics
+from ._fastpath import passes, passes_payload
 from ._issues import Issue, IssueSink, ValidationResult, describe, quote_pointer, verdict
 from ._numbers import BigNumber
 from ._parse import parse_document
@@ -66,6 +67,13 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
                 kind, (Issue.of("parse.top-level-object", "", f"{describe(value)} is {_json_kind(value)}"),)
             )
         value = dict(value)
+    if _passes(kind, value):
+        return _VALID[kind]
+    return _checked(value, kind)
+
+
+def _checked(value: dict[str, Any], kind: str) -> ValidationResult:
+    """Every structural, payload and semantic check run on an object, every issue kept (or counted)."""
     errors = IssueSink()
     warnings = IssueSink()
     compiled(kind)(value, "", errors, warnings)
@@ -75,6 +83,24 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
     if errors.omitted or warnings.omitted:
         return verdict(kind, errors, warnings)
     return ValidationResult(kind, tuple(errors) if errors else (), tuple(warnings) if warnings else ())
+
+
+#: The verdict on every document without an issue (immutable, so one per kind serves them all).
+_VALID = {kind: ValidationResult(kind) for kind in KINDS}
+
+
+def _passes(kind: str, value: dict[str, Any]) -> bool:
+    """True when the structural, payload and semantic checks would find nothing: the valid document's path,
+    on which no path is built, no sink made and no issue list sorted out. False leaves it to the checks."""
+    if not passes(kind)(value):
+        return False
+    if kind == "job":
+        payload = value.get("payload")
+        if type(payload) is dict:
+            ptype, data = payload.get("type"), payload.get("data")
+            if ptype in PAYLOAD_TYPES and type(data) is dict and not passes_payload(ptype)(data):
+                return False
+    return _semantics.quiet(kind, value)
 
 
 def _check_known_payload(job: dict[str, Any], errors: IssueSink, warnings: IssueSink) -> None:
