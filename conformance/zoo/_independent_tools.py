@@ -275,7 +275,7 @@ def reread(
             source, _ = decode(data)
             try:
                 again = rewrite(source) if source is not None else None
-            except ValueError:
+            except (ValueError, RecursionError):  # the lenient reader fails too: the reference's fault stands
                 again = None
             if again is not None:
                 return parse(again)
@@ -326,7 +326,7 @@ def go_fold(names: tuple[str, ...], section: str = "") -> Callable[[str, Any], A
     lower = {n.lower(): n for n in names}
 
     def transform(kind: str, value: Any) -> Any:
-        target = value.get(section) if section else value
+        target = value.get(section) if section and isinstance(value, dict) else value
         if kind != "job" or not isinstance(target, dict):
             return value
         out: dict[str, Any] = {}

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import Any
 
-from reference import parse, timestamp_fault
+from reference import Issue, parse, timestamp_fault
 
 from . import _independent_others as _others
 from ._impl import MISSING, at
@@ -52,6 +52,17 @@ from ._variant import Variant
 #: The mutants of this module, in order.
 MUTANTS: list[Variant] = []
 mutant = registrar(MUTANTS)
+
+
+def _detected(data: bytes) -> tuple[Any, list[Issue]]:
+    """Python's ``json.loads(bytes)``: text in UTF-16 or UTF-32, told by its NUL bytes, is decoded and read."""
+    encoding = json.detect_encoding(data)
+    if encoding.startswith(("utf-16", "utf-32")):
+        try:
+            return parse(data.decode(encoding))
+        except UnicodeDecodeError:
+            pass
+    return parse(data)
 
 
 # --- the parse layer --------------------------------------------------------------------------------------
@@ -160,11 +171,7 @@ mutant(
     "hands bytes to json.loads, which detects UTF-16 and UTF-32",
     "parse.encoding",
     w("validate", "job", text().encode("utf-16-le")),
-    reader=lambda data: (
-        parse(data.decode(json.detect_encoding(data), "strict"))
-        if json.detect_encoding(data) != "utf-8"
-        else parse(data)
-    ),
+    reader=lambda data: _detected(data),
 )
 mutant(
     "duplicates-last-wins",

@@ -149,3 +149,26 @@ def test_a_member_runs_as_an_adapter(name: str) -> None:
     else:
         assert reply["valid"] is True  # the reference: invalid UTF-8 is a parse.encoding error
         assert REFERENCE.check(w.kind, w.data).valid is False
+
+
+_ODD = [
+    b"[]",
+    b'[{"version": "1.0"}]',
+    b'"job"',
+    b"null",
+    b'{"a": ' + b"[" * 1500 + b"]" * 1500 + b"} x",
+    b"[" * 1500 + b"]" * 1500,
+    b"\x00{\x00}",
+    b"\x00{\x00}\x00",
+    b'{"a"\x00: 1}\x00',
+    b'{"a": "\xff"}',
+    b'{"execution": [], "payload": {"type": "guestkit.inspect.v2", "data": []}, "constraints": 5}',
+]
+
+
+@pytest.mark.parametrize("variant", [*INDEPENDENT, *INDEPENDENT_EQUIVALENTS], ids=lambda v: v.name)
+def test_a_member_never_crashes_on_odd_documents(variant: Variant) -> None:
+    """A zoo member that crashes is caught for the wrong reason: every odd input gets a verdict."""
+    for kind in ("job", "result", "progress", "worker"):
+        for data in _ODD:
+            assert isinstance(variant.impl.check(kind, data).valid, bool)
