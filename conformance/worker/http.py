@@ -11,6 +11,7 @@ read, so an encoded slash stays part of the id.
 from __future__ import annotations
 
 import json
+import logging
 import traceback
 from collections.abc import Iterable
 from typing import Any
@@ -134,6 +135,7 @@ def make_app(worker: Worker) -> Any:
 
 def create_server(worker: Worker, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> Server:
     """A server for ``worker`` (call ``.run()``; ``.effective_port`` is its port, ``.close()`` stops it)."""
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" under a burst of polls
     adj = Adjustments(
         host=host,
         port=port,
