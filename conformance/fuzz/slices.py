@@ -120,6 +120,13 @@ def renumber(record: dict[str, Any], campaign: Campaign, i: int) -> dict[str, An
 def finding_key(record: dict[str, Any]) -> str:
     """A finding's key, read back from its record: its rule and the direction of the divergence (the key
     :mod:`.fast` files it under: a fault, a round trip, a match, or an invalid / valid / warning verdict)."""
+    rule, direction = finding_key_parts(record)
+    return f"{rule} {direction}"
+
+
+def finding_key_parts(record: dict[str, Any]) -> tuple[str | None, str]:
+    """:func:`finding_key` as the engine's own key: ``(rule, direction)``."""
+    rule = record.get("rule") if isinstance(record.get("rule"), str) else None
     fault, mode = record.get("fault"), record.get("mode")
     if isinstance(fault, str) and fault:
         direction = "fault:" + fault
@@ -133,7 +140,7 @@ def finding_key(record: dict[str, Any]) -> str:
             direction = "invalid"
         else:
             direction = "warning" if got.get("valid") is True else "valid"
-    return f"{record.get('rule')} {direction}"
+    return rule, direction
 
 
 class Merger:
