@@ -318,10 +318,14 @@ class CmdBinding(Binding):
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain, daemon=True).start()
         self.stderr = ""
-        reply = self._request({"cmd": "start", "protocol": 1}, timeout=max(timeout, 10.0))
-        impl = reply.get("implementation") if isinstance(reply, dict) else None
-        if not isinstance(impl, dict) or reply.get("protocol") != 1:
-            raise Fault("errored", f"the start reply is not the worker adapter protocol's: {clip(str(reply), 200)}")
+        try:
+            reply = self._request({"cmd": "start", "protocol": 1}, timeout=max(timeout, 10.0))
+            impl = reply.get("implementation") if isinstance(reply, dict) else None
+            if not isinstance(impl, dict) or reply.get("protocol") != 1:
+                raise Fault("errored", f"the start reply is not the worker adapter protocol's: {clip(str(reply), 200)}")
+        except Fault:
+            _process.kill(self.proc)
+            raise
         self.implementation = impl
 
     def _read(self) -> None:

@@ -54,6 +54,7 @@ def certify_member(member: ZooWorker, seed: int = 0, cases: int = ZOO_CASES, fuz
     with tempfile.TemporaryDirectory(prefix="vmjob-zoo-worker-") as tmp:
         root = Path(tmp)
         worker = member.make(root / "state.sqlite")
+        worker.log_errors = False  # a mutant's exceptions are its faults, seen in the verdict
         stop = threading.Event()
         server = None
         threads: list[threading.Thread] = []

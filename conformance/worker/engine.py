@@ -78,6 +78,8 @@ class Worker:
     worker_id = "vmjob-reference-worker"
     operations: tuple[str, ...] = tuple(OPERATIONS)
     features: tuple[str, ...] = FEATURES
+    #: Whether a binding prints the trace of an exception while handling a request (the zoo's are expected).
+    log_errors = True
 
     def __init__(self, state: Path | None = None) -> None:
         self._tmp: str | None = None

@@ -68,7 +68,8 @@ class FileBinding:
             try:
                 self.handle(data, name[: -len(".json")])
             except Exception:  # a bug must not stop the worker: the job is reported, the next one read
-                traceback.print_exc()
+                if self.worker.log_errors:
+                    traceback.print_exc()
                 stem = name[: -len(".json")]
                 self._on(
                     "result",

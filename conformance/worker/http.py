@@ -122,7 +122,8 @@ def make_app(worker: Worker) -> Any:
             body = environ["wsgi.input"].read(length) if length > 0 else b""
             status, data = handle(worker, str(environ.get("REQUEST_METHOD", "GET")), _segments(environ), body)
         except Exception:  # a bug of ours, or of a zoo member: a 500 with a JSON body, the trace on stderr
-            traceback.print_exc()
+            if worker.log_errors:
+                traceback.print_exc()
             status, data = error(500, "INTERNAL_ERROR", "the worker failed while handling this request")
         start_response(
             f"{status} {REASONS.get(status, 'Status')}",
