@@ -86,36 +86,16 @@ def test_a_closed_terminal_does_not_stop_the_run() -> None:
     assert progress.done == 1 and not progress.enabled
 
 
-class _Impl:
-    """Answers everything; what :meth:`Progress.watch` wraps."""
-
-    def validate(self, kind: str, data: bytes) -> str:
-        return "reply"
-
-    def validate_many(self, items: list[tuple[str, bytes]]) -> list[str]:
-        return ["reply" for _ in items]
-
-    def roundtrip(self, kind: str, data: bytes) -> str:
-        return "reply"
-
-    def match(self, required: list[str], available: list[str]) -> str:
-        return "reply"
-
-
-def test_the_fuzz_phase_is_named_and_counts_the_generated_documents() -> None:
+def test_the_fuzz_phase_is_named_with_its_documents_findings_and_seconds() -> None:
     out, clock = Terminal(), Clock()
     progress = Progress(3, out, fuzz=1000, clock=clock)
-    impl = progress.watch(_Impl())
-    assert list(impl.validate_many([("job", b"{}")] * 3)) == ["reply"] * 3  # the corpus
     for _ in range(3):
         progress.update(result("pass"))
     assert progress.phase == "fuzz"
-    list(impl.validate_many([("job", b"{}")] * 200))
-    impl.roundtrip("job", b"{}")
-    impl.match([], [])
-    impl.validate("job", b"{}")  # shrinking's requests are not generated documents
     clock.now += 12
     progress.update({"type": "finding"})
+    assert progress.line() == "vmjob: fuzz 1,000 generated documents · 1 finding · 12 s · corpus: 3 cases, 0 failed"
+    progress.update({"type": "fuzz-progress", "sent": 202})  # when the runner says how many were sent
     assert progress.line() == (
         "vmjob: fuzz 202/1,000 generated documents ( 20%) · 1 finding · 12 s · corpus: 3 cases, 0 failed"
     )
