@@ -107,14 +107,18 @@ def _manifests(args: argparse.Namespace) -> list[Any]:
 
 def run(args: argparse.Namespace) -> int:
     from ..gallery import Column, ReadmeError, gallery_json, render_matrix, render_table, run_gallery, update_block
-    from ..gallery.table import committed_rows, fresh_rows, split_block
+    from ..gallery.table import committed_failing, committed_rows, fresh_rows, split_block
 
     settings = _settings(args)
     manifests = _manifests(args)
     readme = Path(args.implementations) / README
+    if (args.update_readme or args.check_readme) and args.only:
+        # A row's most instructive failure depends on what the other implementations fail.
+        raise UsageError("--only cannot be given with --update-readme or --check-readme: the table is of all")
+    committed: dict[str, set[str]] = {}
     if args.update_readme or args.check_readme:
         try:
-            split_block(readme.read_text(encoding="utf-8"), str(readme))
+            committed = committed_failing(split_block(readme.read_text(encoding="utf-8"), str(readme))[1])
         except OSError as err:
             raise UsageError(f"{readme}: cannot read: {err.strerror or err}") from err
         except ReadmeError as err:
@@ -127,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         entries = run_gallery(manifests, out, settings, say)
-        gallery = gallery_json(entries, out, settings)
+        gallery = gallery_json(entries, settings, committed)
         (out / "gallery.json").write_text(json.dumps(gallery, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         table = render_table(gallery)
         (out / "gallery.md").write_text(table, encoding="utf-8")
@@ -157,11 +161,11 @@ def run(args: argparse.Namespace) -> int:
         say(f"{readme}: gallery table updated")
     if args.check_readme:
         _, block, _ = split_block(readme.read_text(encoding="utf-8"), str(readme))
-        committed, fresh = committed_rows(block), fresh_rows(gallery)
-        stale = [k for k in fresh if committed.get(k) != fresh[k]]
+        rows, fresh = committed_rows(block), fresh_rows(gallery)
+        stale = [k for k in fresh if rows.get(k) != fresh[k]]
         for key in stale:
             print(f"vmjob gallery: {readme}: the row of {key} differs from this run:\n  committed: "
-                  f"{committed.get(key, '(none)')}\n  this run:  {fresh[key]}", file=sys.stderr)  # fmt: skip
+                  f"{rows.get(key, '(none)')}\n  this run:  {fresh[key]}", file=sys.stderr)  # fmt: skip
         if stale:
             print("vmjob gallery: regenerate it with: vmjob gallery --update-readme", file=sys.stderr)
             status = 1

@@ -17,7 +17,8 @@ from a run at that level.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ..runner import ResultsStream, RunConfig, Runner
 from ..transports import TransportError, TransportOptions, open_implementation
 from .build import build
 from .manifest import Manifest
-from .summary import entry_summary
+from .summary import entry_summary, failing_rules
 
 #: The gallery's fixed seed: the same documents for every implementation, every run.
 GALLERY_SEED = 20260301
@@ -68,7 +69,7 @@ class Entry:
     build_tail: str = ""
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def to_json(self, out: Path) -> dict[str, Any]:
+    def to_json(self, shared: Mapping[str, int] | None = None) -> dict[str, Any]:
         m = self.manifest
         item: dict[str, Any] = {
             "name": m.name,
@@ -85,7 +86,7 @@ class Entry:
         if self.reports:
             item["results"] = f"{m.name}/results.jsonl"
             item["reports"] = {level: f"{m.name}/report-{level}.json" for level in LEVELS}
-            item["summary"] = entry_summary(self.reports)
+            item["summary"] = entry_summary(self.reports, shared)
             # The certification manifests, without the per-case results (the reports beside them hold those).
             item["certificates"] = {
                 level: {k: v for k, v in report.items() if k != "results"} for level, report in self.reports.items()
@@ -173,9 +174,28 @@ def entry_line(entry: Entry) -> str:
     return ", ".join(f"{level} {s['verdicts'][level]}" for level in LEVELS) + f"; {s['failing']} failing rules"
 
 
-def gallery_json(entries: list[Entry], out: Path, settings: Settings) -> dict[str, Any]:
+def shared_failures(entries: list[Entry], committed: Mapping[str, set[str]] | None = None) -> Counter[str]:
+    """Rule -> how many implementations fail it: what sets one implementation apart. ``committed``: the
+    failing rules the README records for implementations not certified here (an absent toolchain), so
+    that the other rows are the same as on a machine that has it."""
+    shared: Counter[str] = Counter()
+    for e in entries:
+        if e.reports:
+            shared.update({rule for rules in failing_rules(e.reports["recommended"]).values() for rule in rules})
+        elif committed and e.manifest.name in committed:
+            shared.update(committed[e.manifest.name])
+    return shared
+
+
+def gallery_json(
+    entries: list[Entry], settings: Settings, committed: Mapping[str, set[str]] | None = None
+) -> dict[str, Any]:
+    """gallery.json: how the gallery was run, and each implementation's entry (the table's rows);
+    ``committed`` as for :func:`shared_failures`."""
     from .. import __version__
 
+    shared = shared_failures(entries, committed)
+    recalled = sorted(e.manifest.name for e in entries if not e.reports and committed and e.manifest.name in committed)
     return {
         "gallery_version": GALLERY_VERSION,
         "suite_version": __version__,
@@ -184,5 +204,7 @@ def gallery_json(entries: list[Entry], out: Path, settings: Settings) -> dict[st
         "fuzz": settings.fuzz,
         "run_level": "recommended",
         "levels": list(LEVELS),
-        "implementations": [e.to_json(out) for e in entries],
+        # Implementations not certified here whose failing rules, as the README records them, were counted.
+        "failing_rules_from_readme": recalled,
+        "implementations": [e.to_json(shared) for e in entries],
     }

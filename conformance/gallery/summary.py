@@ -6,6 +6,7 @@ published table can be checked against a fresh run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reference import CLASSES, KINDS
@@ -34,23 +35,28 @@ def claim_short(report: dict[str, Any]) -> str:
     return one_line(str(claim.get("text") or "unstated"), 120)
 
 
-def instructive(report: dict[str, Any]) -> str:
-    """The failure that says most about the implementation, in one line: of the rules failing at the most
-    demanding level there are failures at, the rule with the most failing cases (a gap, not an accident),
-    and of its cases the smallest document; a fuzz finding (already shrunk) when no corpus case failed."""
+def instructive(report: dict[str, Any], shared: Mapping[str, int] | None = None) -> str:
+    """The failure that says most about the implementation, in one line.
+
+    Of the rules failing at the most demanding level there are failures at, the one that sets this
+    implementation apart — failed by the fewest implementations of the gallery (``shared``: rule -> how many
+    fail it) — then the one with the most failing cases (a gap, not an accident); of its cases, the smallest
+    document. A fuzz finding (already shrunk) when no corpus case failed at that level.
+    """
+    shared = shared or {}
     for levels in (("required",), ("recommended",), ("informational",)):
         cases = [r for r in report["results"] if r["outcome"] in FAILING and r["level"] in levels]
         if cases:
             per_rule: dict[str, list[dict[str, Any]]] = {}
             for r in cases:
                 per_rule.setdefault(r["rule"], []).append(r)
-            rule = min(per_rule, key=lambda k: (-len(per_rule[k]), k))
+            rule = min(per_rule, key=lambda k: (shared.get(k, 1), -len(per_rule[k]), k))
             case = min(per_rule[rule], key=lambda r: (len(_document(r)), r["id"]))
             what = case.get("description") or _document(case)
             return _line(rule, len(per_rule[rule]), what, case)
         found = [f for f in report["findings"] if f["level"] in levels or (levels == ("required",) and f.get("fault"))]
         if found:
-            f = min(found, key=lambda f: (len(_document(f)), str(f["rule"])))
+            f = min(found, key=lambda f: (shared.get(str(f["rule"]), 1), len(_document(f)), str(f["rule"])))
             return _line(str(f["rule"]), 0, f"generated document `{one_line(_document(f), 80)}`", f)
     return ""
 
@@ -71,8 +77,9 @@ def _line(rule: str, n: int, what: str, item: dict[str, Any]) -> str:
     return f"`{rule}`{count}: {one_line(str(what), 120)} — expected {brief(item.get('expected'), 60)}, {got}"
 
 
-def entry_summary(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """What the table shows of one certified implementation (``reports``: level -> report)."""
+def entry_summary(reports: dict[str, dict[str, Any]], shared: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """What the table shows of one certified implementation (``reports``: level -> report; ``shared``: how
+    many implementations of the gallery fail each rule)."""
     full = reports["recommended"]
     rules = failing_rules(full)
     return {
@@ -80,7 +87,7 @@ def entry_summary(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "verdicts": {level: STATE_WORDS[state(r)] for level, r in reports.items()},
         "failing": len(rules["required"]) + len(rules["recommended"]),
         "failing_rules": rules,
-        "instructive": instructive(full),
+        "instructive": instructive(full, shared),
         "cases": full["summary"]["total"],
         "findings": len(full["findings"]),
     }

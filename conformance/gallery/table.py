@@ -104,6 +104,15 @@ def committed_rows(block: str) -> dict[str, str]:
     return out
 
 
+def committed_failing(block: str) -> dict[str, set[str]]:
+    """Each implementation's failing rules as the block's bullets record them."""
+    out: dict[str, set[str]] = {}
+    for key, line in committed_rows(block).items():
+        if key.endswith(":rules"):
+            out[key.split(":")[0]] = set(re.findall(r"`([^`]+)`", line.split(" — ", 1)[1]))
+    return out
+
+
 def fresh_rows(gallery: dict[str, Any]) -> dict[str, str]:
     """The same keys as :func:`committed_rows`, for the certified implementations of ``gallery``."""
     return {k: v for k, v in committed_rows(render_table(gallery)).items() if _certified(gallery, k.split(":")[0])}

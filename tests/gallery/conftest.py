@@ -16,9 +16,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 FIXTURES = HERE / "fixtures"
-#: The manifest schema: the repository's, or the tests' stand-in while it is not there.
-REAL_SCHEMA = ROOT / "implementations" / "implementation.schema.json"
-SCHEMA = REAL_SCHEMA if REAL_SCHEMA.is_file() else FIXTURES / "implementation.schema.json"
+#: The manifest schema, the repository's own.
+SCHEMA = ROOT / "implementations" / "implementation.schema.json"
 #: A small fuzz budget: enough for the fuzzer to find job-as-array's divergence, quick on a busy machine.
 FUZZ = "200"
 
@@ -46,8 +45,8 @@ def add(root: Path, name: str, manifest: dict[str, Any]) -> Path:
 
 
 def manifest(name: str, run: str, **more: Any) -> dict[str, Any]:
-    return {"name": name, "language": "Python", "version": "0.0.1", "represents": "a test's implementation",
-            "run": run, **more}  # fmt: skip
+    return {"name": name, "language": "Python", "version": "0.0.1", "homepage": "https://example.org/vmjob/test",
+            "represents": "a test's implementation", "requires": [], "run": run, **more}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +90,22 @@ def add_impl() -> Callable[..., Path]:
 def gallery() -> Callable[[Path], dict[str, Any]]:
     """``gallery(out)``: the gallery.json of a run."""
     return load_gallery
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two files of the corpus (execution and parse cases of jobs): enough for the fixture implementations'
+    failures, a tenth of the time of the whole corpus."""
+    root = tmp_path_factory.mktemp("corpus")
+    for rel in ("case.schema.json", "ids.txt", "job/core/execution.json", "job/core/parse.json"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "corpus" / rel, root / rel)
+    return root
+
+
+@pytest.fixture
+def schema() -> Path:
+    return SCHEMA
 
 
 @pytest.fixture

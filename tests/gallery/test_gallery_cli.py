@@ -78,9 +78,11 @@ def test_the_gallery_is_deterministic(
     assert (tmp_path / "again" / "gallery.md").read_text() == (first / "gallery.md").read_text()
 
 
-def test_only_certifies_the_named_implementations(tmp_path: Path, implementations: Path, run_vmjob: Run) -> None:
+def test_only_certifies_the_named_implementations(
+    tmp_path: Path, implementations: Path, run_vmjob: Run, small_corpus: Path
+) -> None:
     proc = run_vmjob("gallery", "--implementations", implementations, "--out", tmp_path / "o", "--fuzz", "0",
-                     "--only", "zoo-reference", "--quiet")  # fmt: skip
+                     "--only", "zoo-reference", "--corpus", small_corpus, "--quiet")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads((tmp_path / "o" / "gallery.json").read_text())
     assert [i["name"] for i in data["implementations"]] == ["zoo-reference"]
@@ -105,7 +107,7 @@ def test_an_absent_toolchain_skips_the_implementation_and_names_the_program(
 
 
 def test_a_failed_build_shows_the_log_tail_and_the_others_are_still_certified(
-    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path
+    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path, small_corpus: Path
 ) -> None:
     folder = add_impl(implementations, "broken-build", "{python} -m conformance.zoo eq-other-messages",
                       build=["sh", "build.sh"])  # fmt: skip
@@ -113,7 +115,7 @@ def test_a_failed_build_shows_the_log_tail_and_the_others_are_still_certified(
         "for i in $(seq 1 30); do echo line $i; done\necho 'error[E0425]: no' >&2\nexit 3\n"
     )
     proc = run_vmjob("gallery", "--implementations", implementations, "--only", "broken-build", "--only",
-                     "zoo-reference", "--fuzz", "0", "--out", tmp_path / "o")  # fmt: skip
+                     "zoo-reference", "--fuzz", "0", "--corpus", small_corpus, "--out", tmp_path / "o")  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     assert "vmjob gallery: broken-build: build-failed: the build exited with status 3" in proc.stderr
     items = by_name(json.loads((tmp_path / "o" / "gallery.json").read_text()))
@@ -134,12 +136,13 @@ def test_a_build_that_hangs_is_stopped_at_its_timeout(
 
 
 def test_an_adapter_that_cannot_start_is_a_finding_not_a_gallery_crash(
-    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path
+    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path, small_corpus: Path
 ) -> None:
     add_impl(implementations, "dead-on-arrival", "sh -c 'echo no adapter here >&2; exit 3'")
     add_impl(implementations, "crashes-on-generated", "{python} -m conformance.zoo crash-on-generated")
     proc = run_vmjob("gallery", "--implementations", implementations, "--only", "dead-on-arrival", "--only",
-                     "crashes-on-generated", "--fuzz", "50", "--timeout", "10", "--out", tmp_path / "o")  # fmt: skip
+                     "crashes-on-generated", "--fuzz", "50", "--timeout", "10", "--corpus", small_corpus,
+                     "--out", tmp_path / "o")  # fmt: skip
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     items = by_name(json.loads((tmp_path / "o" / "gallery.json").read_text()))
@@ -154,18 +157,18 @@ def test_an_adapter_that_cannot_start_is_a_finding_not_a_gallery_crash(
 
 
 def test_placeholders_are_replaced_and_quoted_for_the_shell(
-    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path]
+    tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], schema: Path, small_corpus: Path
 ) -> None:
     root = tmp_path / "impl dir; with $pace"
     root.mkdir()
-    (root / "implementation.schema.json").write_bytes(
-        (Path(__file__).parent / "fixtures" / "implementation.schema.json").read_bytes()
-    )
+    (root / "implementation.schema.json").write_bytes(schema.read_bytes())
     folder = add_impl(root, "quoted", "sh {dir}/run.sh {python} {schemas}")
     (folder / "run.sh").write_text(
         'test -f "$2/job-v1.json" || exit 9\nexec "$1" -m conformance.zoo eq-other-messages\n'
     )
-    proc = run_vmjob("gallery", "--implementations", root, "--fuzz", "0", "--out", tmp_path / "o")
+    proc = run_vmjob(
+        "gallery", "--implementations", root, "--fuzz", "0", "--corpus", small_corpus, "--out", tmp_path / "o"
+    )
     assert proc.returncode == 0, proc.stderr
     item = json.loads((tmp_path / "o" / "gallery.json").read_text())["implementations"][0]
     assert item["summary"]["verdicts"]["required"] == "conformant"

@@ -25,12 +25,12 @@ def zoo_manifest(member: str, folder: Path) -> Manifest:
     return Manifest(member, "Python", "0", "", "a zoo member", (), (), 60.0, run, folder, raw)
 
 
-def certify_cli(member: str, level: str, tmp: Path) -> dict[str, Any]:
+def certify_cli(member: str, level: str, tmp: Path, corpus: Path) -> dict[str, Any]:
     out = tmp / f"{member}-{level}.json"
     subprocess.run(
         [sys.executable, "-m", "conformance", "certify", "--cmd", f"{sys.executable} -m conformance.zoo {member}",
          "--level", level, "--seed", str(SEED), "--fuzz", str(FUZZ), "--timeout", "30", "--quiet",
-         "--results", str(tmp / f"{member}-{level}.jsonl"), "--json", str(out)],
+         "--corpus", str(corpus), "--results", str(tmp / f"{member}-{level}.jsonl"), "--json", str(out)],
         check=False, timeout=300,
     )  # fmt: skip
     report: dict[str, Any] = json.loads(out.read_text())
@@ -50,12 +50,21 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("member", ["job-as-array", "timestamp-space-separator", "warnings-never-reported"])
-def test_one_recommended_run_gives_both_certificates(member: str, tmp_path: Path) -> None:
-    entry = certify(zoo_manifest(member, tmp_path), tmp_path / "gallery", Settings(seed=SEED, fuzz=FUZZ))
+@pytest.mark.parametrize(
+    "member",
+    [
+        "job-as-array",
+        # About 10 s each on a busy machine: with the slow tests.
+        pytest.param("timestamp-space-separator", marks=pytest.mark.slow),
+        pytest.param("warnings-never-reported", marks=pytest.mark.slow),
+    ],
+)
+def test_one_recommended_run_gives_both_certificates(member: str, tmp_path: Path, small_corpus: Path) -> None:
+    settings = Settings(seed=SEED, fuzz=FUZZ, corpus=small_corpus)
+    entry = certify(zoo_manifest(member, tmp_path), tmp_path / "gallery", settings)
     assert entry.status == "certified", entry.reason
     for level in ("required", "recommended"):
-        assert essentials(entry.reports[level]) == essentials(certify_cli(member, level, tmp_path)), level
+        assert essentials(entry.reports[level]) == essentials(certify_cli(member, level, tmp_path, small_corpus)), level
     # The recommended-level mutants are conformant at required and not at recommended: the levels differ.
     if member != "job-as-array":
         assert entry.reports["required"]["conformant"] and not entry.reports["recommended"]["conformant"]
