@@ -125,8 +125,12 @@ def cases(
     hosts = {r: [t for t in reference.PAYLOAD_TYPES if r in payload_rules(t)] for _k, r in targets}
     allowed = set(classes or reference.CLASSES)
     rng = random.Random(seed)
+    roundtrips = "roundtrip" in allowed
     while True:
         batch: list[Mutant] = []
+        #: Documents of the boundary and text-level families: when valid, also round-tripped (their text and
+        #: values are what a writer loses: escapes, look-alike names, numbers at a type's edge).
+        edges: list[Mutant] = []
         if valid_kinds and (not targets or rng.random() < VALID_SHARE):
             kind = rng.choice(valid_kinds)
             batch.append(Mutant(kind, _gen.document(kind, rng, fill=rng.choice(FILLS))))
@@ -148,14 +152,11 @@ def cases(
             if extra:
                 chosen += [rng.choice(extra) for _ in range(MUTANTS_PER_BASE - 1)]
             if rng.random() < BOUNDARY_SHARE:
-                chosen += _one(_boundary.plans(kind, doc), rng, kind, allowed, by_rule=True)
+                edges += _apply(_one(_boundary.plans(kind, doc), rng, kind, allowed, by_rule=True), rng)
             if rng.random() < TEXT_SHARE:
-                chosen += _one(_textmut.plans(kind, doc), rng, kind, allowed, by_rule=False)
-            for p in chosen:
-                m = p.apply(rng)
-                if m is not None:
-                    batch.append(m)
-        for m in batch:
+                edges += _apply(_one(_textmut.plans(kind, doc), rng, kind, allowed, by_rule=False), rng)
+            batch += _apply(chosen, rng)
+        for m, edge in [*((m, False) for m in batch), *((m, True) for m in edges)]:
             stats.generated += 1
             data = m.render()
             expected = reference.validate(data, m.kind)
@@ -163,7 +164,11 @@ def cases(
                 stats.discarded += 1
                 continue
             klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
-            yield FuzzCase(m, data, expected, klass)
+            yield FuzzCase(m, data, expected, klass, roundtrip=roundtrips and edge and expected.valid)
+
+
+def _apply(chosen: list[Mutation], rng: random.Random) -> list[Mutant]:
+    return [m for m in (p.apply(rng) for p in chosen) if m is not None]
 
 
 def _one(available: list[Mutation], rng: random.Random, kind: str, allowed: set[str], by_rule: bool) -> list[Mutation]:

@@ -108,3 +108,12 @@ def test_hostile_sizes_do_not_crash_the_text_mutations() -> None:
         m = p.apply(rng)
         assert m is not None
         assert agrees(m, reference.validate(m.render(), "job")), m.operator
+
+
+def test_valid_boundary_and_text_documents_are_also_round_tripped_when_the_class_is_claimed() -> None:
+    every = list(itertools.islice(cases(5), 1500))
+    trips = [c for c in every if c.roundtrip]
+    assert trips and all(c.expected.valid for c in trips)
+    assert {c.mutant.operator for c in trips} & OPERATORS
+    unclaimed = itertools.islice(cases(5, classes=[k for k in reference.CLASSES if k != "roundtrip"]), 1500)
+    assert not any(c.roundtrip for c in unclaimed)
