@@ -51,6 +51,10 @@ class Judgement:
         return self.verdict in (Verdict.DIVERGENT, Verdict.FAULT, Verdict.DECLINED)
 
 
+#: Agreement carries nothing but its verdict: one (immutable) judgement serves every agreeing reply.
+_AGREED = Judgement(Verdict.AGREED)
+
+
 def _unanswered(reply: Reply) -> Verdict | None:
     if reply.status == "skipped":
         return Verdict.SKIPPED
@@ -70,16 +74,16 @@ def judge(expected: reference.ValidationResult, reply: Reply, *, warnings: bool 
     """A validate reply beside the reference's result. ``warnings`` (the strict level, a transport that
     carries them, a document labelled with a warning rule): an expected warning missing is a divergence,
     judged as a corpus case expecting those warnings is."""
+    if reply.status == "ok":  # the common reply first: an answer, most often agreeing
+        if reply.valid != expected.valid or (warnings and bool(expected.warnings) and misses_warning(reply, expected)):
+            return Judgement(Verdict.DIVERGENT, direction(expected, reply))
+        return _AGREED
     unanswered = _unanswered(reply)
     if unanswered is not None:
         return Judgement(unanswered)
     if reply.status in FAULT_OUTCOMES:
         return Judgement(Verdict.FAULT, "fault:" + reply.status)
-    if reply.status == "ok" and (
-        reply.valid != expected.valid or (warnings and bool(expected.warnings) and misses_warning(reply, expected))
-    ):
-        return Judgement(Verdict.DIVERGENT, direction(expected, reply))
-    return Judgement(Verdict.AGREED)
+    return _AGREED
 
 
 def misses_warning(reply: Reply, expected: reference.ValidationResult) -> bool:
