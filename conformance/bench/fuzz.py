@@ -2,6 +2,8 @@
 
 * differential cases per second against the in-process reference (target >= 2,000/s), and through the
   persistent adapter protocol (``--cmd 'vmjob adapter'``), generation, confirmation and comparison included;
+* the harness's own cost per fuzz case against the trivial adapter, as a multiple of that adapter's round trip
+  (target <= 1.0x, issue 14: against a fast implementation the suite must not be what sets the pace);
 * valid job documents per second from the schema-compiled generator against hypothesis-jsonschema's
   ``from_schema`` on the same job schema (target >= 50x);
 * the size of a finding's minimal document against two in-process fakes: the bytes beyond the smallest valid
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -20,7 +23,7 @@ import reference
 from reference import parse
 
 from ..fuzz import _gen
-from ..fuzz.differential import FuzzStats, finding_bytes, fuzz
+from ..fuzz.differential import FuzzStats, cases, finding_bytes, fuzz
 from ..reference_impl import validate_reply
 from ..transports import TransportOptions, open_implementation
 from ..transports.inprocess import InProcess
@@ -46,6 +49,46 @@ def _rejects_unknown_top_level(kind: str, text: str) -> dict[str, Any]:
         if extra:
             return {"valid": False, "errors": [{"pointer": "/" + extra[0], "message": "unknown field"}]}
     return _reference(kind, text)
+
+
+def _harness_cost(quick: bool) -> list[BenchRow]:
+    """The harness's own cost per fuzz case against the trivial adapter (which answers without parsing), beside
+    that adapter's round trip, in one run: the round trip is the time per document of the campaign's own first
+    documents sent through ``validate_many``; the harness's cost per case is the campaign's time per case
+    (generation, mutation, the reference's verdicts, judging, and shrinking what the adapter gets wrong) less
+    that round trip."""
+    examples = 2000 if quick else 10000
+    impl = open_implementation("cmd", f"{sys.executable} -m conformance.trivial_impl", TransportOptions(timeout=10))
+    try:
+        impl.start()
+        docs = [(c.kind, c.data) for c in itertools.islice(cases(1), examples)]
+        best_trip = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            replies = list(impl.validate_many(docs))
+            best_trip = min(best_trip, (time.perf_counter() - t0) / len(docs))
+        if any(r.status != "ok" for r in replies):
+            raise RuntimeError("the trivial adapter did not answer every document: fix the bench")
+        campaign = _differential(impl, examples)
+    finally:
+        impl.close()
+    per_case = campaign.seconds / campaign.examples
+    harness = per_case - best_trip
+    ratio = harness / best_trip
+    note = f"{campaign.examples} cases, {campaign.findings} findings shrunk, seed 1"
+    return [
+        BenchRow(PART, "trivial adapter round trip (--cmd, pipelined)", best_trip * 1e6, "us", "", None, note),
+        BenchRow(PART, "fuzz campaign vs trivial adapter, per case", per_case * 1e6, "us", "", None, note),
+        BenchRow(
+            PART,
+            "harness cost per fuzz case / trivial adapter round trip",
+            ratio,
+            "x",
+            "<= 1.0x",
+            ratio <= 1.0,
+            f"harness {harness * 1e6:,.0f} us = campaign per case - round trip",
+        ),
+    ]
 
 
 def _differential(impl: Any, examples: int) -> FuzzStats:
@@ -152,6 +195,7 @@ def run(quick: bool) -> list[BenchRow]:
             f"{cmd.examples} cases, {cmd.findings} findings",
         )
     )
+    rows.extend(_harness_cost(quick))
     fast, hyp, hyp_valid = _generator_rates(quick)
     rows.append(BenchRow(PART, "fast generator: valid jobs", fast, "/s", "", None, "schema-compiled, no filtering"))
     rows.append(
