@@ -45,7 +45,7 @@ from .transports import TransportError, TransportOptions, open_implementation
 from .transports.base import Implementation, ImplementationGone
 
 #: Corpus cases per unit: large enough to keep the pipeline full, small enough to share a corpus out.
-CHUNK = 256
+CHUNK = 512
 #: Worker processes started in a run to replace ones that died.
 WORKER_RESTARTS = 2
 

@@ -1,0 +1,98 @@
+"""Bench rows of issue 14: certification over one worker and two, and shards merged against the single run.
+
+Each run is ``vmjob certify`` of the reference over ``--cmd 'vmjob adapter'`` in a fresh process, timed end
+to end, with one seed: the ratio is measured in one bench run (the machine is shared), and the streams are
+compared record by record (timings aside), so a ratio is only reported as met when the findings and the
+verdict are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .row import BenchRow
+
+PART = "transports"
+REFERENCE_CMD = f"{shlex.quote(sys.executable)} -m conformance adapter"
+SEED = "20261201"
+#: Fields that say when or how long, not what.
+VARYING = ("duration_ms", "started_at", "finished_at")
+
+
+def certify(args: list[str]) -> tuple[float, int]:
+    """Wall time and exit status of ``vmjob certify ARGS`` in a fresh process."""
+    t0 = time.perf_counter()
+    rc = subprocess.run(
+        [sys.executable, "-m", "conformance", "certify", "--quiet", *args], stdout=subprocess.DEVNULL
+    ).returncode
+    return time.perf_counter() - t0, rc
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    """A stream's records without timings (a campaign's seconds and rate included)."""
+    out = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line:
+            continue
+        rec = json.loads(line)
+        for key in VARYING:
+            rec.pop(key, None)
+        if rec.get("type") == "footer" and isinstance(rec.get("fuzz"), dict):
+            rec["fuzz"] = {k: v for k, v in rec["fuzz"].items() if k not in ("seconds", "rate")}
+        out.append(rec)
+    return out
+
+
+def differences(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> int:
+    """Records that differ between two streams (and the difference in their lengths)."""
+    return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b))
+
+
+def run(tmp: Path, quick: bool) -> list[BenchRow]:
+    rows: list[BenchRow] = []
+    base = ["--cmd", REFERENCE_CMD, "--seed", SEED]
+    fuzz = ["--fuzz", "2000"] if quick else []  # the default budget (10,000) unless quick
+
+    seconds, rc = certify([*base, "--fuzz", "0", "--workers", "1", "--results", str(tmp / "corpus.jsonl"),
+                           "--json", str(tmp / "corpus.json")])  # fmt: skip
+    rows.append(BenchRow(PART, "certify reference over --cmd, corpus only (--fuzz 0)", seconds, "s", "< 3 s",
+                         seconds < 3 and rc == 0, f"end to end, report included, one worker; exit {rc}"))  # fmt: skip
+    times, streams = {}, {}
+    for n in (1, 2):
+        streams[n] = tmp / f"workers-{n}.jsonl"
+        times[n], rc = certify([*base, *fuzz, "--workers", str(n), "--results", str(streams[n])])
+        budget = "2,000" if quick else "10,000 (default)"
+        rows.append(BenchRow(PART, f"certify reference over --cmd, corpus + fuzz {budget}, --workers {n}", times[n],
+                             "s", "", None, f"end to end; exit {rc}"))  # fmt: skip
+    one, two = records(streams[1]), records(streams[2])
+    diff = differences(one, two)
+    ratio = times[2] / times[1]
+    found = sum(1 for r in one if r.get("type") == "finding")
+    rows.append(BenchRow(PART, "--workers 2 / --workers 1 (same seed)", ratio, "x", "<= 0.55x, same stream",
+                         ratio <= 0.55 and diff == 0,
+                         f"{diff} of {len(one):,} records differ (timings aside); {found} finding(s)"))  # fmt: skip
+
+    shard_times = []
+    for k in (1, 2):
+        path = tmp / f"shard-{k}.jsonl"
+        seconds, _ = certify([*base, *fuzz, "--workers", "1", "--shard", f"{k}/2", "--results", str(path)])
+        shard_times.append(seconds)
+    merged = tmp / "merged.jsonl"
+    subprocess.run(
+        [sys.executable, "-m", "conformance", "report", "merge", str(tmp / "shard-1.jsonl"), str(tmp / "shard-2.jsonl"),
+         "--out", str(merged)],
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )  # fmt: skip
+    diff = differences(records(merged), one) if merged.exists() else len(one)
+    rows.append(BenchRow(PART, "shards 1/2 + 2/2 merged vs the single run", float(diff), "records differ",
+                         "= 0", diff == 0,
+                         f"shards {shard_times[0]:.2f} s + {shard_times[1]:.2f} s (one worker each) against "
+                         f"{times[1]:.2f} s whole"))  # fmt: skip
+    return rows
