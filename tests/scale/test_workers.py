@@ -84,3 +84,13 @@ def test_workers_below_one_is_a_usage_error(tmp_path: Path, bad: str, capsys: py
     assert code == 2
     assert f"--workers={bad} must be >= 1" in capsys.readouterr().err
     assert not (tmp_path / "r.jsonl").exists()
+
+
+def test_selftest_scores_the_same_with_one_worker_or_two(capsys: pytest.CaptureFixture[str]) -> None:
+    only = ["--only", "priority-0-accepted", "--only", "bom-accepted", "--only", "job-id-bytes"]
+    outputs = []
+    for n in ("1", "2"):
+        assert main(["selftest", "--corpus-only", "--no-hostile", *only, "--workers", n]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert "priority-0-accepted" in outputs[0]
+    assert outputs[0] == outputs[1]
