@@ -214,6 +214,11 @@ mutant(
     ),
 )
 
+
+def _members_of(value: Any) -> list[tuple[str, Any]]:
+    return list(value.items()) if isinstance(value, dict) else []
+
+
 # --- results, progress events, workers --------------------------------------------------------------------
 
 _STATUS = ("pending", "assigned", "running", "completed", "failed", "cancelled", "timeout")
@@ -285,7 +290,7 @@ mutant(
     extra=flag(
         "worker.resources",
         lambda k, d: (
-            f"/resources/{m}" for m, v in (d.get("resources") or {}).items() if k == "worker" and is_int(v) and v == 0
+            f"/resources/{m}" for m, v in _members_of(d.get("resources")) if k == "worker" and is_int(v) and v == 0
         ),
     ),
 )

@@ -148,9 +148,11 @@ def mapped(value: Any, fn: Callable[[Any], Any]) -> Any:
     return fn(value)
 
 
-def payload_type(document: dict[str, Any]) -> Any:
+def payload_type(document: dict[str, Any]) -> str | None:
+    """``payload.type`` where it is a string."""
     p = document.get("payload")
-    return p.get("type") if isinstance(p, dict) else None
+    t = p.get("type") if isinstance(p, dict) else None
+    return t if isinstance(t, str) else None
 
 
 #: Where each kind holds timestamps, and each known payload its paths and its image objects.
@@ -179,7 +181,7 @@ IMAGES = {
 def paths_of(kind: str, document: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(pointer, text) of every path-like member the known payload of ``document`` holds as a string."""
     if kind == "job":
-        for tail in PATHS.get(payload_type(document), ()):
+        for tail in PATHS.get(payload_type(document) or "", ()):
             v = at(document, "/payload/data" + tail)
             if isinstance(v, str):
                 yield "/payload/data" + tail, v
@@ -382,7 +384,7 @@ def to_integers(kind: str, value: Any) -> Any:
 
 def images_of(kind: str, document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     if kind == "job":
-        for tail in IMAGES.get(payload_type(document), ()):
+        for tail in IMAGES.get(payload_type(document) or "", ()):
             v = at(document, "/payload/data" + tail)
             if isinstance(v, dict):
                 yield "/payload/data" + tail, v

@@ -15,6 +15,7 @@ import pytest
 import reference
 from conformance.evaluate import difference
 from conformance.zoo import FAMILIES, REFERENCE, VARIANTS, Variant
+from conformance.zoo._docs import PLAIN
 from conformance.zoo.independent import INDEPENDENT, INDEPENDENT_EQUIVALENTS
 from reference import CLASSES, RULES, parse
 
@@ -166,9 +167,37 @@ _ODD = [
 ]
 
 
+def _confused() -> list[tuple[str, bytes]]:
+    """Plain documents (and two payloads) with each member, and each member of a section, of another type."""
+    bases = [(kind, doc) for kind, doc in PLAIN.items()]
+    bases += [("job", json.loads(v.witness.data)) for v in INDEPENDENT if v.name in _PAYLOAD_WITNESSES and v.witness]
+    out = []
+    for kind, doc in bases:
+        spots = [[k] for k in doc] + [[k, m] for k, v in doc.items() if isinstance(v, dict) for m in v]
+        spots += [["payload", "data", m] for m in (doc.get("payload") or {}).get("data") or {}]
+        for spot in spots:
+            for odd in _ODD_VALUES:
+                changed = json.loads(json.dumps(doc))
+                node = changed
+                for part in spot[:-1]:
+                    node = node[part]
+                node[spot[-1]] = odd
+                out.append((kind, json.dumps(changed).encode()))
+    return out
+
+
+_ODD_VALUES: list[Any] = [[], "x", 0, None, {}]
+_PAYLOAD_WITNESSES = ("ind-path-inner-dotdot-only", "ind-output-format-inspect-only", "ind-path-windows-absolute")
+
+
 @pytest.mark.parametrize("variant", [*INDEPENDENT, *INDEPENDENT_EQUIVALENTS], ids=lambda v: v.name)
 def test_a_member_never_crashes_on_odd_documents(variant: Variant) -> None:
     """A zoo member that crashes is caught for the wrong reason: every odd input gets a verdict."""
     for kind in ("job", "result", "progress", "worker"):
         for data in _ODD:
             assert isinstance(variant.impl.check(kind, data).valid, bool)
+    for kind, data in _CONFUSED:
+        assert isinstance(variant.impl.check(kind, data).valid, bool), data
+
+
+_CONFUSED = _confused()
