@@ -107,6 +107,7 @@ def _manifests(args: argparse.Namespace) -> list[Any]:
 
 def run(args: argparse.Namespace) -> int:
     from ..gallery import Column, ReadmeError, gallery_json, render_matrix, render_table, run_gallery, update_block
+    from ..gallery.summary import short_verdict
     from ..gallery.table import committed_failing, committed_rows, fresh_rows, split_block
 
     settings = _settings(args)
@@ -139,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             Column(
                 f"{e.manifest.name} ({e.manifest.language})",
                 e.reports.get("recommended"),
-                tuple(f"{level}: {r['summary']['total']} cases — " + _verdict(r) for level, r in e.reports.items()),
+                tuple(short_verdict(r) for r in e.reports.values()),
                 "" if e.reports else f"{e.status}: {e.reason}",
             )
             for e in entries
@@ -170,9 +171,3 @@ def run(args: argparse.Namespace) -> int:
             print("vmjob gallery: regenerate it with: vmjob gallery --update-readme", file=sys.stderr)
             status = 1
     return status
-
-
-def _verdict(report: dict[str, Any]) -> str:
-    from ..reports.util import verdict_line
-
-    return verdict_line(report)

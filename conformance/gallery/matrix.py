@@ -258,7 +258,10 @@ def _failures(i: int, col: Column, rules: dict[str, dict[str, Any]]) -> list[str
     found: dict[str, list[dict[str, Any]]] = {}
     for f in report["findings"]:
         found.setdefault(str(f["rule"]), []).append(f)
-    failing = [r for r in rules if r in bad or r in found] + sorted(r for r in found if r not in rules)
+    # Those that count first: required, recommended, then informational rules, each in the matrix's order.
+    rank = {"required": 0, "recommended": 1}
+    failing = sorted((r for r in rules if r in bad or r in found), key=lambda r: rank.get(rules[r]["level"], 2))
+    failing += sorted(r for r in found if r not in rules)
     if not failing:
         return [*out, '<p class="empty">No failure: every case run passed and the fuzzer found nothing.</p></section>']
     for rule_id in failing:

@@ -77,6 +77,14 @@ def _line(rule: str, n: int, what: str, item: dict[str, Any]) -> str:
     return f"`{rule}`{count}: {one_line(str(what), 120)} — expected {brief(item.get('expected'), 60)}, {got}"
 
 
+def short_verdict(report: dict[str, Any]) -> str:
+    """One certificate in a few words: its level, its state, how many blocking, why incomplete."""
+    s = report["summary"]
+    why = [f"{s['blocking']} blocking"] if s.get("blocking") else []
+    why += [f"incomplete: {one_line(str(r), 200)}" for r in s.get("incomplete") or []]
+    return f"{report['level']}: {STATE_WORDS[state(report)]}" + (f" ({'; '.join(why)})" if why else "")
+
+
 def entry_summary(reports: dict[str, dict[str, Any]], shared: Mapping[str, int] | None = None) -> dict[str, Any]:
     """What the table shows of one certified implementation (``reports``: level -> report; ``shared``: how
     many implementations of the gallery fail each rule)."""
