@@ -48,7 +48,8 @@ def test_report_of_a_conformant_run_exits_0_and_writes_every_file(tmp_path: Path
 def test_report_of_a_failing_run_exits_1(streams: dict[str, Path]) -> None:
     proc = vmjob("report", streams["bad"])
     assert proc.returncode == 1
-    assert "core.version.two: fail — rule core.version (required)" in proc.stdout
+    assert "✗ core.version (required): " in proc.stdout
+    assert "\n    core.version.two: expected invalid at /version, got valid\n" in proc.stdout
     assert proc.stdout.splitlines()[-1].startswith("NOT CONFORMANT at level required")
 
 
