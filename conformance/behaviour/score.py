@@ -49,7 +49,9 @@ class MemberScore:
         return self.equivalent and not self.conformant
 
 
-def certify_member(member: ZooWorker, seed: int = 0, cases: int = ZOO_CASES, fuzz: int = ZOO_FUZZ) -> MemberScore:
+def certify_member(
+    member: ZooWorker, seed: int = 0, cases: int = ZOO_CASES, fuzz: int = ZOO_FUZZ, corpus: Path | None = None
+) -> MemberScore:
     """Certify one zoo worker in-process, over its binding, and say what was flagged."""
     with tempfile.TemporaryDirectory(prefix="vmjob-zoo-worker-") as tmp:
         root = Path(tmp)
@@ -76,6 +78,7 @@ def certify_member(member: ZooWorker, seed: int = 0, cases: int = ZOO_CASES, fuz
             cfg = WorkerRunConfig(
                 level="recommended",
                 seed=seed,
+                corpus=corpus,
                 cases=cases,
                 fuzz=fuzz,
                 deadline=ZOO_DEADLINE,
@@ -101,12 +104,14 @@ def certify_member(member: ZooWorker, seed: int = 0, cases: int = ZOO_CASES, fuz
     return MemberScore(member.name, member.equivalent, member.breaks, bool(summary["conformant"]), dict(flagged))
 
 
-def behaviour_score(names: Iterable[str] | None = None, seed: int = 0, parallel: int = 8) -> dict[str, Any]:
+def behaviour_score(
+    names: Iterable[str] | None = None, seed: int = 0, parallel: int = 8, corpus: Path | None = None
+) -> dict[str, Any]:
     """Certify the worker zoo (or the members named) and score it: ``{"mutants", "caught", "score",
     "equivalents", "false_alarms", "members": [...]}``."""
     members = [WORKERS[n] for n in names] if names is not None else [*MUTANTS, *EQUIVALENTS]
     with ThreadPoolExecutor(parallel) as pool:
-        scores = list(pool.map(lambda m: certify_member(m, seed), members))
+        scores = list(pool.map(lambda m: certify_member(m, seed, corpus=corpus), members))
     mutants = [s for s in scores if not s.equivalent]
     equivalents = [s for s in scores if s.equivalent]
     caught = sum(s.caught for s in mutants)
