@@ -215,10 +215,12 @@ _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERAL = re.compile(r"true|false|null")
 _CONSTANT = re.compile(r"NaN|-?Infinity")
-_ARRAYS = re.compile(r"(?:\[[ \t\n\r]*)+")
+#: From an opening bracket: the run of opening brackets and whitespace (one character class: a tight loop).
+_ARRAYS = re.compile(r"[\[ \t\n\r]*")
 _CLOSER = {"[": "]", "{": "}"}
-#: A run of one closing bracket, whitespace between: a deep document closes a hundred thousand levels in one match.
-_CLOSING_RUN = {"[": re.compile(r"\](?:[ \t\n\r]*\])*"), "{": re.compile(r"\}(?:[ \t\n\r]*\})*")}
+#: From a closing bracket: the run of that bracket and whitespace, so that a deep document closes a hundred
+#: thousand levels in one match (the whitespace after the run is whitespace the reader skips next anyway).
+_CLOSING_RUN = {"[": re.compile(r"[\] \t\n\r]*"), "{": re.compile(r"[} \t\n\r]*")}
 
 
 def _syntax_fault(text: str) -> Issue | None:
@@ -309,9 +311,13 @@ def _syntax_fault(text: str) -> Issue | None:
                     pop(closed)
                     pos = run.end()
                 else:  # more closers than this run of containers: close the run; the next closer is a fault
-                    for _ in range(counts[-1]):
-                        pos = text.index(closer, pos) + 1
-                    pop(counts[-1])
+                    n = counts[-1]
+                    if text.count(closer, pos, pos + n) == n:
+                        pos += n  # the run's first n characters are its closers (no whitespace between)
+                    else:
+                        for _ in range(n):
+                            pos = text.index(closer, pos) + 1
+                    pop(n)
                 continue
             if not text.startswith(",", pos):
                 return fault("Expecting ',' delimiter", pos)
