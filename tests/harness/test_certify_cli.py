@@ -180,4 +180,7 @@ def test_certify_fuzzes_by_default_with_the_fuzzers_own_budget(corpus: Path, tmp
     assert any(r["type"] == "finding" for r in recs)
     stats = recs[-1]["fuzz"]
     assert stats["examples"] == DEFAULT_FUZZ and stats["findings"] >= 1
-    assert f"fuzz: {DEFAULT_FUZZ:,} generated documents sent of {DEFAULT_FUZZ:,} asked (seed " in proc.stdout
+    assert (
+        f"fuzz:   {DEFAULT_FUZZ:,} generated = {stats['agreed']:,} agreed + {stats['divergent']:,} disagreed"
+        in proc.stdout
+    )
