@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 GalleryRun = tuple[subprocess.CompletedProcess[str], Path]
+
+
+def test_the_command_s_defaults_are_the_gallery_s() -> None:
+    from conformance.commands import gallery as command
+    from conformance.gallery import run
+
+    assert (command.GALLERY_SEED, command.GALLERY_FUZZ, command.GALLERY_TIMEOUT) == (
+        run.GALLERY_SEED, run.GALLERY_FUZZ, run.GALLERY_TIMEOUT)  # fmt: skip
+    probe = "import sys, conformance.commands.gallery; print('conformance.gallery' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
 
 
 def by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
