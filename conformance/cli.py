@@ -12,18 +12,22 @@ from types import FrameType
 
 from . import __version__
 
-#: The command groups, each a module of ``conformance.commands`` with ``register(subparsers)``.
+#: The command groups, each a module of ``conformance.commands`` with ``register(subparsers)``, in the
+#: order `vmjob --help` lists them: the main command first.
 COMMAND_MODULES = (
+    "certify",
     "validate",
+    "report",
+    "fuzz",
+    "compare",
+    "completion",
     "adapter",
     "bench",
-    "report",
-    "compare",
     "selftest",
-    "certify",
     "serve",
     "corpus",
-    "fuzz",
+    "gallery",
+    "worker",
 )
 
 

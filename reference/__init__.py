@@ -7,6 +7,8 @@ and ``__all__`` agree).
 Validating
     validate, validate_value, ValidationResult, Issue, Truncation, ValidationError, JobValidator,
     match_capabilities, MissingCapabilities
+Telling a document's kind
+    detect_kind, Detection
 Writing a document back
     roundtrip, dumps
 The parse layer (strict RFC 8259; never raises on hostile input)
@@ -29,6 +31,7 @@ Building jobs
     HYPER2KVM_VALIDATE, SYSTEM_CAPABILITY_PROBE, SYSTEM_HEALTH_CHECK
 """
 
+from ._detect import Detection, detect_kind
 from ._issues import Issue, Truncation, ValidationResult
 from ._numbers import BigNumber, FloatLiteral, parse_float
 from ._parse import MAX_DEPTH, decode, parse, parse_int
@@ -102,6 +105,9 @@ __all__ = [
     "JobValidator",
     "match_capabilities",
     "MissingCapabilities",
+    # telling a document's kind
+    "detect_kind",
+    "Detection",
     # writing a document back
     "roundtrip",
     "dumps",
