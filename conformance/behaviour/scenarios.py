@@ -167,7 +167,9 @@ def emitted(j: Job, got: Fetched, submitted: float, first: dict[str, Any] | None
     """The verdicts on what the worker emitted for ``j``: its result, its progress events."""
     out = []
     if got.result is not None:
-        problems = result_problems(got.result, j.tree, submitted, first)
+        # An invalid job's members mean nothing (a job_id of "", an attempt beyond u32): its refusal result is
+        # judged as a result document alone.
+        problems = result_problems(got.result, j.tree if j.verdict != "refuse" else None, submitted, first)
         out.append(
             Verdict(
                 RESULT,
