@@ -2,11 +2,12 @@
 
 A run's work is cut into :data:`conformance.runner.Unit` s that do not depend on the number of workers:
 spans of :data:`CHUNK` corpus cases of each pass, then the fuzz campaign's slices
-(:mod:`conformance.fuzz.slices`). Each worker drives an implementation of its own: worker 0 is a thread of
-this process using the implementation the command started; workers 1 … N-1 are processes
-(``python -m conformance.parallel``, talking to this one over two pipes) that start their own (``--cmd``
-another process, ``--url`` another connection, ``--python`` the function imported again in that process:
-real parallelism for each transport). A worker asks for the next unit
+(:mod:`conformance.fuzz.slices`). Each worker drives an implementation of its own. One worker is a thread
+of this process using the implementation the command started; N > 1 workers are processes (``python -m
+conformance.parallel``, talking to this one over two pipes) that each start their own (``--cmd`` another
+process, ``--url`` another connection, ``--python`` the function imported again in that process: real
+parallelism for each transport), while this process only hands out units and writes records (a worker
+thread here would take the interpreter lock from it at every record). A worker asks for the next unit
 when it is free, so the cut, not the order the units finish in, decides what is found.
 
 The coordinator writes each unit's records as soon as every earlier unit is written: the stream is one
@@ -78,7 +79,8 @@ def slice_units(campaign: Campaign) -> Iterator[Unit]:
 
 
 class _Sink:
-    """A worker's results stream: each record goes to the coordinator, with the unit it belongs to."""
+    """A worker's results stream: each record goes to the coordinator as it is made (a run killed halfway
+    keeps what its first unfinished unit had done), with the unit it belongs to."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
@@ -86,6 +88,9 @@ class _Sink:
 
     def write(self, rec: dict[str, Any]) -> None:
         self.conn.send(("rec", self.unit, rec))
+
+    def flush(self) -> None:
+        """Nothing is held back (a hook for a worker that would batch its records)."""
 
 
 def _serve(conn: Any, runner: Runner, sink: _Sink) -> None:
@@ -100,14 +105,18 @@ def _serve(conn: Any, runner: Runner, sink: _Sink) -> None:
             try:
                 stats = runner.run_unit(msg[2])
             except SliceGone as err:
+                sink.flush()
                 conn.send(("gone", n, f"fuzzing stopped: {err}", err.stats))
                 break
             except ImplementationGone as err:
+                sink.flush()
                 conn.send(("gone", n, runner.stopped or f"not run: {err}", None))
                 break
             except Exception as err:  # noqa: BLE001 - reported to the coordinator, which counts the unit lost
+                sink.flush()
                 conn.send(("crash", n, f"{type(err).__name__}: {err}"))
                 break
+            sink.flush()
             conn.send(("done", n, stats))
     finally:
         conn.send(("bye", str(getattr(runner.impl, "stderr", "") or "")[:16384], getattr(runner.impl, "restarts", 0)))
@@ -211,7 +220,7 @@ class Pool:
         #: Live workers by their connection (what :func:`multiprocessing.connection.wait` hands back).
         self._pool: dict[Any, _Worker] = {}
         self._respawns = WORKER_RESTARTS
-        self._numbers = self.workers - 1
+        self._numbers = self.workers
 
     # --- workers --------------------------------------------------------------------------------------
 
@@ -253,9 +262,11 @@ class Pool:
     def run(self, units: Iterator[Unit]) -> PoolResult:
         t0 = time.monotonic()
         self._source = units
-        self._start_thread()
-        for number in range(1, self.workers):
-            self._start_process(number)
+        if self.workers == 1:
+            self._start_thread()
+        else:  # the coordinator's own interpreter lock left to it: it answers every worker at once
+            for number in range(1, self.workers + 1):
+                self._start_process(number)
         finished: list[_Worker] = []
         done = False
         try:

@@ -390,16 +390,17 @@ class Runner:
 
     def _validate_cases(self, span: tuple[int, int] | None = None) -> None:
         cases = selected(self.config, ("validate",), span)
-        inflight: deque[tuple[Case, float]] = deque()
+        # Cases in corpus order, sent or not: a case outside the claim waits here for the replies to the cases
+        # before it, so that records are written in corpus order whatever the replies' timing.
+        inflight: deque[tuple[Case, float, str | None]] = deque()
 
         def feed() -> Iterator[tuple[str, bytes]]:
             for case in cases:
                 why = claimed(self.info, case)
+                inflight.append((case, time.perf_counter(), why))
                 if why:
-                    self._emit(record(case, "skip", message=why))
                     continue
                 assert case.data is not None
-                inflight.append((case, time.perf_counter()))
                 yield case.kind, case.data
                 if self.stopped:
                     return
@@ -408,7 +409,10 @@ class Runner:
         last = time.perf_counter()
         try:
             for reply in replies:
-                case, sent = inflight.popleft()
+                while inflight[0][2]:
+                    skipped, _, why = inflight.popleft()
+                    self._emit(record(skipped, "skip", message=why or ""))
+                case, sent, _ = inflight.popleft()
                 self._judge(case, reply, max(sent, last))
                 last = time.perf_counter()
                 if self.stopped:
@@ -419,8 +423,8 @@ class Runner:
             close = getattr(replies, "close", None)
             if close is not None:
                 close()
-        for case, _ in inflight:
-            self._not_run(case)
+        for case, _, _ in inflight:
+            self._not_run(case)  # skip for a case outside the claim, not-run for the others
         for case in cases:
             self._not_run(case)
 

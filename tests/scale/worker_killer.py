@@ -1,9 +1,9 @@
 """A reference adapter that kills the harness worker process driving it, once, after ``AFTER`` validate
 requests: ``python worker_killer.py MARKER [AFTER]``.
 
-Only a worker process (``python -m conformance.parallel``) is killed, never the coordinator (worker 0
-runs in the test's own process), and only by the first adapter to get there: it creates ``MARKER``
-exclusively first, so the worker started in its place runs to the end.
+Only a worker process (``python -m conformance.parallel``) is killed, never the coordinator (the test's
+own process), and only by the first adapter to get there: it creates ``MARKER`` exclusively first, so the
+worker started in its place runs to the end.
 """
 
 from __future__ import annotations
