@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -298,7 +299,12 @@ class Worker:
 
     def _run(self, job: dict[str, Any]) -> None:
         job_id = str(job["job_id"])
-        result = self.execute(job)
+        try:
+            result = self.execute(job)
+        except Exception as err:  # a bug (or a zoo member's fault): the job fails, the worker goes on
+            if self.log_errors:
+                traceback.print_exc()
+            result = self.result_doc(job, "failed", time.time(), error=("INTERNAL_ERROR", f"{type(err).__name__}"))
         if result is None:  # stopped: left running in the store
             return
         self.store.finish(job_id, result)
