@@ -9,11 +9,10 @@ A generated job that fails is shrunk first: the record holds the smallest job th
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -264,9 +263,12 @@ def execute(p: Planned, ctx: Context) -> list[dict[str, Any]]:
     return _records(p, verdicts, ctx, evidence, job, (time.perf_counter() - started) * 1000, extra)
 
 
-def describe(binding: Binding, ctx: Context, name: str) -> ImplInfo:
-    """The worker's self-description for the header: its name, and the claim (kind job, class behaviour)."""
+def describe(binding: Binding, doc: Any, name: str) -> ImplInfo:
+    """The worker's self-description for the header: the adapter's, else its worker document's worker_id and
+    version; and the claim (kind job, class behaviour)."""
     impl = getattr(binding, "implementation", None)
+    if not isinstance(impl, dict) and isinstance(doc, dict) and isinstance(doc.get("worker_id"), str):
+        impl = {"name": doc["worker_id"], "version": doc.get("version", "unknown")}
     if isinstance(impl, dict):
         return ImplInfo(
             str(impl.get("name", name)),
@@ -278,12 +280,16 @@ def describe(binding: Binding, ctx: Context, name: str) -> ImplInfo:
     return ImplInfo(name, "unknown", "unknown", kinds=("job",), classes=("behaviour",))
 
 
-def offered(binding: Binding) -> tuple[str, ...]:
-    """The operations the worker advertises (test.echo always: every certifiable worker offers it)."""
+def advertised(binding: Binding) -> Any:
+    """The worker document (or capabilities section) the worker advertises; None when it cannot be read."""
     try:
-        doc = binding.capabilities()
+        return binding.capabilities()
     except Fault:
-        return ("test.echo",)
+        return None
+
+
+def offered(doc: Any) -> tuple[str, ...]:
+    """The operations the worker advertises (test.echo always: every certifiable worker offers it)."""
     section = doc.get("capabilities", doc) if isinstance(doc, dict) else None
     ops = section.get("operations") if isinstance(section, dict) else None
     listed = tuple(o for o in ops if isinstance(o, str)) if isinstance(ops, list) else ()
@@ -337,14 +343,15 @@ class WorkerRunner:
         return records
 
     def run(self) -> dict[str, Any]:
-        self.ctx.offered = offered(self.binding)
+        doc = advertised(self.binding)
+        self.ctx.offered = offered(doc)
         planned = plan(self.cfg, self.ctx)
         header = Header(
             suite_version=__version__,
             corpus_digest=digest(self.cfg.corpus),
             seed=self.cfg.seed,
             started_at=now(),
-            implementation=describe(self.binding, self.ctx, self.name),
+            implementation=describe(self.binding, doc, self.name),
             transport=self.cfg.transport,
             level=self.cfg.level,
             timeout=self.cfg.deadline,
@@ -368,17 +375,3 @@ class WorkerRunner:
             ).to_json()
             self._emit(footer)
         return summarize(results, (), self.cfg.level, header=header, footer=footer)
-
-
-def iter_plan(cfg: WorkerRunConfig) -> Iterator[str]:
-    """The scenario ids a run of ``cfg`` plans (for listing), without a worker."""
-
-    class _Nobody(Binding):
-        pass
-
-    for p in plan(cfg, Context(_Nobody())):
-        yield p.id
-
-
-def dumps_evidence(evidence: list[dict[str, Any]]) -> str:
-    return json.dumps(evidence, ensure_ascii=False, indent=2)
