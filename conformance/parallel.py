@@ -221,6 +221,8 @@ class Pool:
         self._pool: dict[Any, _Worker] = {}
         self._respawns = WORKER_RESTARTS
         self._numbers = self.workers
+        self._finished: list[_Worker] = []
+        self._t0 = time.monotonic()
 
     # --- workers --------------------------------------------------------------------------------------
 
@@ -267,7 +269,8 @@ class Pool:
         else:  # the coordinator's own interpreter lock left to it: it answers every worker at once
             for number in range(1, self.workers + 1):
                 self._start_process(number)
-        finished: list[_Worker] = []
+        finished: list[_Worker] = self._finished
+        self._t0 = t0
         done = False
         try:
             while self._pool:
@@ -412,6 +415,12 @@ class Pool:
                     w.process.wait()
         w.conn.close()
 
+    def partial(self) -> PoolResult:
+        """What the workers had done when the run was interrupted: slices not finished count as never sent."""
+        if self.campaign is not None and self.campaign.examples is not None:  # a finite campaign: all it owed
+            self.units.extend(_Unit(unit, done=True) for unit in self._source if unit[0] == "slice")
+        return self._result([*self._finished, *self._pool.values()], time.monotonic() - self._t0)
+
     def _result(self, workers: list[_Worker], seconds: float) -> PoolResult:
         stopped = self.stopped or self.lost
         fuzz = None
@@ -456,13 +465,14 @@ class ParallelRunner:
             result = pool.run(plan(main.config, campaign))
             interrupted = False
         finally:
+            result = result or pool.partial()
             footer = Footer(
                 finished_at=now(),
                 interrupted=interrupted,
-                stopped=result.stopped if result else pool.stopped,
-                stderr=result.stderr if result else "",
-                restarts=result.restarts if result else 0,
-                fuzz=result.fuzz if result else None,
+                stopped=result.stopped,
+                stderr=result.stderr,
+                restarts=result.restarts,
+                fuzz=result.fuzz,
             ).to_json()
             main.emit(footer)
         return main.summary(header, footer)

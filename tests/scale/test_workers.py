@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -96,3 +100,23 @@ def test_selftest_scores_the_same_with_one_worker_or_two(capsys: pytest.CaptureF
         outputs.append(capsys.readouterr().out)
     assert "priority-0-accepted" in outputs[0]
     assert outputs[0] == outputs[1]
+
+
+def test_an_interrupted_run_over_workers_says_so_and_what_was_not_sent(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "certify", "--cmd", f"{PY} -m conformance adapter", "--seed", "2",
+         "--workers", "2", "--results", str(path), "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not path.exists() or path.read_text().count('"type": "result"') < 600):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) != 0
+    footer = records(path)[-1]
+    assert footer["type"] == "footer" and footer["interrupted"] is True
+    # The campaign's whole budget is owed: what was not sent is counted, not dropped.
+    assert footer["fuzz"]["asked"] == 10_000 and footer["fuzz"]["examples"] < 10_000
+    report = build_report(read_stream(path))
+    assert report["conformant"] is False and report["summary"]["interrupted"] is True
