@@ -164,7 +164,8 @@ def cases(
                 stats.discarded += 1
                 continue
             klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
-            yield FuzzCase(m, data, expected, klass, roundtrip=roundtrips and edge and expected.valid)
+            trip = roundtrips and edge and expected.valid and rng.random() < EDGE_ROUNDTRIP_SHARE
+            yield FuzzCase(m, data, expected, klass, roundtrip=trip)
 
 
 def _apply(chosen: list[Mutation], rng: random.Random) -> list[Mutant]:
