@@ -40,6 +40,9 @@ GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r]
 #: text-level mutation (:mod:`._textmut`) made from the round's base document.
 BOUNDARY_SHARE = 0.6
 TEXT_SHARE = 0.45
+#: Chance that a valid one of those is also round-tripped (when the class is claimed): each round trip is a
+#: request of its own, not pipelined, so only a share of them, enough for each kind of text to come up.
+EDGE_ROUNDTRIP_SHARE = 0.4
 
 #: Per kind: the rules a campaign aims at, and whether plain valid documents of the kind are in scope.
 Plan = dict[str, tuple[frozenset[str], bool]]
