@@ -359,14 +359,17 @@ class WorkerRunner:
         self._emit(header)
         results: list[dict[str, Any]] = []
         interrupted = True
+        pool = ThreadPoolExecutor(self.cfg.threads)
         try:
-            with ThreadPoolExecutor(self.cfg.threads) as pool:
-                for records in pool.map(self._one, planned):
-                    for rec in records:
-                        self._emit(rec)
-                        results.append({"outcome": rec["outcome"], "class": rec["class"], "level": rec["level"]})
+            for records in pool.map(self._one, planned):
+                for rec in records:
+                    self._emit(rec)
+                    results.append({"outcome": rec["outcome"], "class": rec["class"], "level": rec["level"]})
             interrupted = False
         finally:
+            if interrupted:  # the scenarios running end (each within its deadline); the queued ones never start
+                self.stopped = self.stopped or "not run: the run was interrupted"
+            pool.shutdown(wait=True, cancel_futures=True)
             footer = Footer(
                 finished_at=now(),
                 interrupted=interrupted,
