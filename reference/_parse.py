@@ -108,14 +108,17 @@ def parse_document(data: str | bytes) -> tuple[Any, IssueSink]:
     text, fault = decode(data)
     if fault is not None or text is None:
         return None, _faults(fault)
-    value = _plain(text)
+    # Text decoded here from bytes is strict UTF-8, which cannot encode a surrogate: only an escape can hold one.
+    raw = isinstance(data, str)
+    value = _plain(text, raw)
     if value is not _NOT_PLAIN:
         return value, _NO_FAULTS
-    return _read(text)
+    return _read(text, raw)
 
 
-def _read(text: str) -> tuple[Any, IssueSink]:
-    """The full reading of a decoded text: every fault found and reported (:func:`_plain` is its shortcut)."""
+def _read(text: str, raw: bool = True) -> tuple[Any, IssueSink]:
+    """The full reading of a decoded text: every fault found and reported (:func:`_plain` is its shortcut).
+    ``raw``: the text may hold a surrogate code point itself (it was given as text, not decoded from bytes)."""
     duplicates = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:  # the slow path: collect every duplicate
@@ -163,7 +166,7 @@ def _read(text: str) -> tuple[Any, IssueSink]:
         )
     except (ValueError, MemoryError) as err:  # pragma: no cover - defensive: json raises nothing else documented
         return None, _faults(_syntax(f"unreadable JSON: {str(err)[:200]}"))
-    if (not text.isascii() or "\\u" in text) and _MAYBE_SURROGATE.search(text) is not None:
+    if _maybe_surrogate(text, raw):
         lone = _find_lone_surrogate(value)
         if lone is not None:
             return None, _faults(lone)
@@ -184,12 +187,12 @@ def _read(text: str) -> tuple[Any, IssueSink]:
 _NOT_PLAIN: Any = object()
 
 
-def _plain(text: str) -> Any:
+def _plain(text: str, raw: bool = True) -> Any:
     """The value of the common document, read straight through ``json``'s scanner: no surrogate (raw or
     escaped), not deep enough to need a depth check, no duplicate member and no syntax fault. Anything else —
     an exception of any kind on the way — is :data:`_NOT_PLAIN`, and :func:`parse_document` reads the text in
     full (:func:`_read`), with every message as it always was."""
-    if (not text.isascii() or "\\u" in text) and _MAYBE_SURROGATE.search(text) is not None:
+    if _maybe_surrogate(text, raw):
         return _NOT_PLAIN
     if text.count("[") + text.count("{") > MAX_DEPTH:
         return _NOT_PLAIN
@@ -358,7 +361,24 @@ def _walk(value: Any) -> Iterator[tuple[Path, int, Any]]:
 
 
 #: A raw surrogate code point (text given as str) or a \\u escape of one: only then is a walk needed.
-_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abcdefABCDEF]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _maybe_surrogate(text: str, raw: bool) -> bool:
+    """Whether ``text`` holds a \\u escape of a surrogate, or (``raw``) a surrogate code point itself: only then
+    is a walk of the value needed. (One regular expression for both took a character-class test per
+    character, the slowest step of reading a long non-ASCII document; encoding finds a raw one in C.)"""
+    if _ESCAPED_SURROGATE.search(text) is not None:
+        return True
+    if not raw or text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 

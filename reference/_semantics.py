@@ -222,8 +222,11 @@ def _quiet_job(doc: dict[str, Any]) -> bool:
             return False  # core.execution.attempt-within-max
         if _u(timeout) and timeout > 86400:
             return False  # core.execution.timeout_seconds.long
-        if type(ex.get("deadline")) is str and type(doc.get("created_at")) is str:
-            return False  # core.execution.deadline.after-created: the timestamps must be read
+        deadline, created = ex.get("deadline"), doc.get("created_at")
+        if type(deadline) is str and type(created) is str:  # core.execution.deadline.after-created
+            d, c = parse_timestamp_utc(deadline), parse_timestamp_utc(created)
+            if d is not None and c is not None and d <= c:
+                return False
     constraints = doc.get("constraints")
     if type(constraints) is dict:
         version, disk = constraints.get("minimum_worker_version"), constraints.get("maximum_disk_size_gb")

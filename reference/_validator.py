@@ -67,19 +67,26 @@ def validate_value(value: Any, kind: str = "job") -> ValidationResult:
                 kind, (Issue.of("parse.top-level-object", "", f"{describe(value)} is {_json_kind(value)}"),)
             )
         value = dict(value)
-    if _passes(kind, value):
-        return _VALID[kind]
-    return _checked(value, kind)
+    structure = passes(kind)(value)
+    if structure and _payload_passes(kind, value) and _semantics.quiet(kind, value):
+        return _VALID[kind]  # the valid document's path: no path built, no sink made, no issue list sorted out
+    return _checked(value, kind, structure)
 
 
-def _checked(value: dict[str, Any], kind: str) -> ValidationResult:
-    """Every structural, payload and semantic check run on an object, every issue kept (or counted)."""
+def _checked(value: dict[str, Any], kind: str, structure: bool | None = None) -> ValidationResult:
+    """Every structural, payload and semantic check run on an object, every issue kept (or counted).
+
+    ``structure``: None runs every check; otherwise whether the structural checks are known to find nothing
+    (then they are skipped), and the payload and semantic checks run only where their shortcuts say they
+    might find something (a mutated document breaks one rule: the other layers need not be walked in full).
+    """
     errors = IssueSink()
     warnings = IssueSink()
-    compiled(kind)(value, "", errors, warnings)
-    if kind == "job":
+    if not structure:
+        compiled(kind)(value, "", errors, warnings)
+    if kind == "job" and (structure is None or not _payload_passes(kind, value)):
         _check_known_payload(value, errors, warnings)
-    if not _semantics.quiet(kind, value):
+    if structure is None or not _semantics.quiet(kind, value):
         _semantics.run(kind, value, errors, warnings)
     if errors.omitted or warnings.omitted:
         return verdict(kind, errors, warnings)
@@ -90,18 +97,20 @@ def _checked(value: dict[str, Any], kind: str) -> ValidationResult:
 _VALID = {kind: ValidationResult(kind) for kind in KINDS}
 
 
+def _payload_passes(kind: str, value: dict[str, Any]) -> bool:
+    """True when the checks of a job's known payload type would find nothing in its data (or there are none)."""
+    if kind != "job":
+        return True
+    payload = value.get("payload")
+    if type(payload) is not dict:
+        return True
+    ptype, data = payload.get("type"), payload.get("data")
+    return not (ptype in PAYLOAD_TYPES and type(data) is dict) or passes_payload(ptype)(data)
+
+
 def _passes(kind: str, value: dict[str, Any]) -> bool:
-    """True when the structural, payload and semantic checks would find nothing: the valid document's path,
-    on which no path is built, no sink made and no issue list sorted out. False leaves it to the checks."""
-    if not passes(kind)(value):
-        return False
-    if kind == "job":
-        payload = value.get("payload")
-        if type(payload) is dict:
-            ptype, data = payload.get("type"), payload.get("data")
-            if ptype in PAYLOAD_TYPES and type(data) is dict and not passes_payload(ptype)(data):
-                return False
-    return _semantics.quiet(kind, value)
+    """True when the structural, payload and semantic checks would find nothing (false: run them to know)."""
+    return passes(kind)(value) and _payload_passes(kind, value) and _semantics.quiet(kind, value)
 
 
 def _check_known_payload(job: dict[str, Any], errors: IssueSink, warnings: IssueSink) -> None:
