@@ -1,0 +1,32 @@
+"""The bench rows of issue 14's per-case targets are measured, and their ratios are the ratios of their figures.
+
+The figures themselves are read from ``vmjob bench`` (they depend on the machine); these tests run the two
+measurements small and check that each row is there, measured, and consistent with the rows beside it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.bench import fuzz as fuzz_bench
+from conformance.bench import reference as reference_bench
+
+
+@pytest.mark.slow
+def test_the_harness_cost_rows_are_a_campaign_less_its_round_trips() -> None:
+    trip, per_case, ratio = fuzz_bench._harness_cost(quick=True)
+    assert trip.unit == per_case.unit == "us" and trip.value > 0 and per_case.value > trip.value
+    assert ratio.metric == "harness cost per fuzz case / trivial adapter round trip"
+    assert ratio.target == "<= 1.0x" and ratio.met is (ratio.value <= 1.0)
+    assert ratio.value == pytest.approx((per_case.value - trip.value) / trip.value)
+    assert "2000 cases" in ratio.note or "2000 cases" in per_case.note
+
+
+@pytest.mark.slow
+def test_small_valid_jobs_are_set_beside_jsonschema_on_the_same_jobs() -> None:
+    rows = {r.metric: r for r in reference_bench.run(quick=True)}
+    ours, theirs = rows["small valid jobs"], rows["jsonschema is_valid on parsed small valid jobs"]
+    ratio = rows["small valid jobs: speed-up over jsonschema is_valid"]
+    assert ours.value > 0 and theirs.value > 0
+    assert ratio.value == pytest.approx(ours.value / theirs.value)
+    assert ratio.target == ">= 7x" and ratio.met is (ratio.value >= 7.0)
