@@ -10,6 +10,7 @@ report. A worker that cannot be reached, answers garbage or goes silent raises :
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import json
 import os
@@ -18,9 +19,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+import jsonschema
 
 from .. import safejson
 from ..transports import _process
@@ -69,6 +73,13 @@ class Fetched:
     progress: list[Any] = field(default_factory=list)
     #: The progress events were not a JSON array of objects (what was seen instead).
     progress_problem: str = ""
+
+
+@functools.cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    """The checker of one worker adapter message (``conformance/schemas/NAME.json``: WORKER.md section 3)."""
+    text = resources.files("conformance").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
 
 
 def _says_why(error: Any) -> bool:
@@ -314,6 +325,7 @@ class CmdBinding(Binding):
         self._lock = threading.Lock()
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._seq = 0
+        self._gone = ""
         self.proc = _process.spawn(command)
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain, daemon=True).start()
@@ -342,6 +354,8 @@ class CmdBinding(Binding):
 
     def _request(self, message: dict[str, Any], timeout: float | None = None) -> Any:
         with self._lock:
+            if self._gone:  # one pipe: after a silence, a late reply would answer the wrong request
+                raise Fault("not-run", f"not asked: {self._gone}")
             if "cmd" in message and message["cmd"] != "start":
                 self._seq += 1
                 message = {**message, "seq": self._seq}
@@ -350,12 +364,15 @@ class CmdBinding(Binding):
                 self.proc.stdin.write(json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n")
                 self.proc.stdin.flush()
             except OSError as err:
+                self._gone = "the worker adapter exited"
                 raise Fault("crash", f"the worker adapter exited ({err})") from err
             try:
                 line = self._lines.get(timeout=timeout or self.timeout)
             except queue.Empty:
+                self._gone = f"the adapter stopped answering (no reply to {message['cmd']})"
                 raise Fault("timeout", f"no reply to {message['cmd']} within {timeout or self.timeout:g} s") from None
             if line is None:
+                self._gone = "the worker adapter exited"
                 raise Fault("crash", "the worker adapter exited")
             sent = {k: v for k, v in message.items() if k not in ("job", "job_base64")}
             self.note({"request": json.dumps(sent), "reply": clip(line.decode("utf-8", "replace"))})
@@ -365,6 +382,14 @@ class CmdBinding(Binding):
                 raise Fault("errored", f"a reply that is not JSON: {clip(repr(line), 200)}") from err
             if not isinstance(reply, dict) or ("seq" in message and reply.get("seq") != message["seq"]):
                 raise Fault("errored", f"a reply out of step (seq {message.get('seq')}): {clip(repr(line), 200)}")
+            broken = next(_validator(f"worker-{message['cmd']}-reply").iter_errors(reply), None)
+            if broken is not None:
+                where = "/" + "/".join(map(str, broken.absolute_path))
+                raise Fault(
+                    "errored",
+                    f"the reply to {message['cmd']} breaks worker-{message['cmd']}-reply.json at "
+                    f"{where}: {clip(broken.message, 200)}",
+                )
             if reply.get("errored"):
                 raise Fault("errored", f"the adapter says it failed: {clip(str(reply.get('message')), 200)}")
             return reply

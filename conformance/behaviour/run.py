@@ -280,12 +280,13 @@ def describe(binding: Binding, doc: Any, name: str) -> ImplInfo:
     return ImplInfo(name, "unknown", "unknown", kinds=("job",), classes=("behaviour",))
 
 
-def advertised(binding: Binding) -> Any:
-    """The worker document (or capabilities section) the worker advertises; None when it cannot be read."""
+def advertised(binding: Binding) -> tuple[Any, Fault | None]:
+    """The worker document (or capabilities section) the worker advertises, and the fault that kept it
+    from being read (the doc is then None)."""
     try:
-        return binding.capabilities()
-    except Fault:
-        return None
+        return binding.capabilities(), None
+    except Fault as fault:
+        return None, fault
 
 
 def offered(doc: Any) -> tuple[str, ...]:
@@ -343,7 +344,7 @@ class WorkerRunner:
         return records
 
     def run(self) -> dict[str, Any]:
-        doc = advertised(self.binding)
+        doc, fault = advertised(self.binding)
         self.ctx.offered = offered(doc)
         planned = plan(self.cfg, self.ctx)
         header = Header(
@@ -358,6 +359,21 @@ class WorkerRunner:
         ).to_json()
         self._emit(header)
         results: list[dict[str, Any]] = []
+        if fault is not None:  # the first request failed: a fault of its own, before any scenario
+            rec = CaseResult(
+                "scenario/advertised#capabilities",
+                "job",
+                "behaviour",
+                reference.RULES["behaviour.capabilities"].level,
+                "behaviour.capabilities",
+                "the advertised capabilities",
+                None,
+                cast(Outcome, fault.outcome),
+                fault.message,
+                extra={"description": "reading what the worker offers, before any scenario"},
+            ).to_json()
+            self._emit(rec)
+            results.append({"outcome": rec["outcome"], "class": rec["class"], "level": rec["level"]})
         interrupted = True
         pool = ThreadPoolExecutor(self.cfg.threads)
         try:
