@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from conformance.worker.http import create_server
@@ -67,6 +69,15 @@ def test_a_failing_worker_gets_every_report_with_its_evidence(tmp_path: Path, ex
     # a generated job that failed was shrunk before it was recorded
     shrunk = [r for r in failed if r["id"].startswith("fuzz/") and "original_size" in r.get("extra", {})]
     assert shrunk and all(r["extra"]["size"] < r["extra"]["original_size"] for r in shrunk)
+    # the stream and the report keep the suite's published schemas, as for vmjob certify
+    for name, docs in (
+        ("results-stream", [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]),
+        ("report", [report]),
+    ):
+        text = resources.files("conformance").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
+        validator = jsonschema.Draft202012Validator(json.loads(text))
+        for doc in docs:
+            validator.validate(doc)
     # the report can be rebuilt from the stream alone, as for vmjob certify
     again = vmjob("report", tmp_path / "r.jsonl", "--json", tmp_path / "again.json")
     assert again.returncode in (0, 1), again.stderr
