@@ -2,12 +2,13 @@
 
 A run's work is cut into :data:`conformance.runner.Unit` s that do not depend on the number of workers:
 spans of :data:`CHUNK` corpus cases of each pass, then the fuzz campaign's slices
-(:mod:`conformance.fuzz.slices`). Each worker drives an implementation of its own. One worker is a thread
-of this process using the implementation the command started; N > 1 workers are processes (``python -m
+(:mod:`conformance.fuzz.slices`). Each worker drives an implementation of its own. Worker 0 is this
+process itself, with the implementation the command started; workers 1 … N-1 are processes (``python -m
 conformance.parallel``, talking to this one over two pipes) that each start their own (``--cmd`` another
 process, ``--url`` another connection, ``--python`` the function imported again in that process: real
-parallelism for each transport), while this process only hands out units and writes records (a worker
-thread here would take the interpreter lock from it at every record). A worker asks for the next unit
+parallelism for each transport). This process answers the other workers (hands out units, takes their
+records, writes the stream) between two replies of its own implementation: one thread, so no lock is
+handed back and forth at every record. A worker asks for the next unit
 when it is free, so the cut, not the order the units finish in, decides what is found.
 
 The coordinator writes each unit's records as soon as every earlier unit is written: the stream is one
@@ -26,20 +27,19 @@ Failures follow the runner's policy (:mod:`conformance.summary`), never a silent
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .fuzz.slices import Campaign, Merger, merge_stats
+from .model import ImplInfo, Reply
 from .records import Footer
 from .runner import RecordSink, RunConfig, Runner, SliceGone, Unit, claimed, now, pass_pairs, record, selected
 from .transports import TransportError, TransportOptions, open_implementation
@@ -122,6 +122,49 @@ def _serve(conn: Any, runner: Runner, sink: _Sink) -> None:
         conn.send(("bye", str(getattr(runner.impl, "stderr", "") or "")[:16384], getattr(runner.impl, "restarts", 0)))
 
 
+class _Here:
+    """Worker 0's results stream: its records go straight to their unit."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.unit = -1
+
+    def write(self, rec: dict[str, Any]) -> None:
+        self.pool.units[self.unit].records.append(rec)
+
+
+class _Serviced(Implementation):
+    """This process's implementation, with the other workers answered (and the records made so far written)
+    before each request: a request that hangs holds up nothing already done."""
+
+    def __init__(self, inner: Implementation, tick: Callable[[], None]) -> None:
+        self.inner, self.tick = inner, tick
+        self.info = inner.info
+        self.reports_warnings = inner.reports_warnings
+
+    def start(self) -> ImplInfo:
+        self.info = self.inner.start()
+        return self.info
+
+    def validate(self, kind: str, data: bytes) -> Reply:
+        self.tick()
+        return self.inner.validate(kind, data)
+
+    def validate_many(self, items: Iterable[tuple[str, bytes]]) -> Iterator[Reply]:
+        self.tick()
+        for reply in self.inner.validate_many(items):
+            yield reply
+            self.tick()  # the reply judged: its record is written before the next is waited for
+
+    def roundtrip(self, kind: str, data: bytes) -> Reply:
+        self.tick()
+        return self.inner.roundtrip(kind, data)
+
+    def match(self, required: list[str], available: list[str]) -> Reply:
+        self.tick()
+        return self.inner.match(required, available)
+
+
 class _Duplex:
     """Two one-way connections (over the pipes a worker process was given) used as one."""
 
@@ -178,8 +221,8 @@ class _Unit:
 @dataclass
 class _Worker:
     number: int
-    conn: Any  # a Connection (worker 0), or a _Duplex (a worker process)
-    process: Any  # the thread of worker 0, or a worker's subprocess.Popen
+    conn: Any  # the _Duplex of a worker process (None: worker 0, this process)
+    process: Any  # the worker's subprocess.Popen (None: worker 0)
     current: int | None = None
     stopped: bool = False
     stderr: str = ""
@@ -220,27 +263,11 @@ class Pool:
         #: Live workers by their connection (what :func:`multiprocessing.connection.wait` hands back).
         self._pool: dict[Any, _Worker] = {}
         self._respawns = WORKER_RESTARTS
-        self._numbers = self.workers
+        self._numbers = self.workers - 1
         self._finished: list[_Worker] = []
         self._t0 = time.monotonic()
 
     # --- workers --------------------------------------------------------------------------------------
-
-    def _start_thread(self) -> None:
-        here, there = multiprocessing.Pipe()
-        sink = _Sink(there)
-        runner = Runner(self.impl, self.config, sink, campaign=self.campaign)
-        runner.info = self.impl.info or self.impl.start()
-
-        def main() -> None:
-            try:
-                _serve(there, runner, sink)
-            finally:
-                there.close()
-
-        thread = threading.Thread(target=main, name="vmjob-worker-0", daemon=True)
-        self._pool[here] = _Worker(0, here, thread)
-        thread.start()
 
     def _start_process(self, number: int) -> None:
         down_r, down_w = os.pipe()  # coordinator -> worker
@@ -262,37 +289,68 @@ class Pool:
     # --- the run --------------------------------------------------------------------------------------
 
     def run(self, units: Iterator[Unit]) -> PoolResult:
-        t0 = time.monotonic()
+        t0 = self._t0 = time.monotonic()
         self._source = units
-        if self.workers == 1:
-            self._start_thread()
-        else:  # the coordinator's own interpreter lock left to it: it answers every worker at once
-            for number in range(1, self.workers + 1):
-                self._start_process(number)
-        finished: list[_Worker] = self._finished
-        self._t0 = t0
+        for number in range(1, self.workers):
+            self._start_process(number)
         done = False
         try:
+            self._run_here()
             while self._pool:
-                live: list[Any] = list(self._pool)
-                for ready in wait(live):
-                    w = self._pool[ready]
-                    try:
-                        msg = w.conn.recv()
-                    except (EOFError, OSError):
-                        self._lost(w, "stopped unexpectedly")
-                        finished.append(self._pool.pop(ready))
-                        continue
-                    if self._handle(w, msg):
-                        finished.append(self._pool.pop(ready))
-                self._flush()
+                self._service(None)
             self._abandon()
             self._flush()
             done = True
         finally:
-            for w in [*self._pool.values(), *finished]:
+            for w in [*self._pool.values(), *self._finished]:
                 self._reap(w, wait=done)
-        return self._result(finished, time.monotonic() - t0)
+        return self._result(self._finished, time.monotonic() - t0)
+
+    def _run_here(self) -> None:
+        """Worker 0: units run in this process, the other workers answered at every reply."""
+        sink = _Here(self)
+        runner = Runner(_Serviced(self.impl, self._tick), self.config, sink, campaign=self.campaign)
+        runner.info = self.impl.info or self.impl.start()
+        while True:
+            unit = self._take()
+            if unit is None:
+                return
+            n = sink.unit = len(self.units)
+            self.units.append(_Unit(unit))
+            try:
+                stats = runner.run_unit(unit)
+            except SliceGone as err:
+                self.stopped = self.stopped or f"fuzzing stopped: {err}"
+                self._finish(n, err.stats)
+                return
+            except ImplementationGone as err:
+                self.stopped = self.stopped or runner.stopped or f"not run: {err}"
+                self._finish(n, None)
+                return
+            self._finish(n, stats)
+            self._tick()
+
+    def _tick(self) -> None:
+        """Answer whatever the other workers sent, without waiting; write what can be written."""
+        if self._pool:
+            self._service(0)
+        else:
+            self._flush()
+
+    def _service(self, timeout: float | None) -> None:
+        """Read every worker process that has something to say (waiting up to ``timeout``; None: until one has)."""
+        live: list[Any] = list(self._pool)
+        for ready in wait(live, timeout):
+            w = self._pool[ready]
+            try:
+                msg = w.conn.recv()
+            except (EOFError, OSError):
+                self._lost(w, "stopped unexpectedly")
+                self._finished.append(self._pool.pop(ready))
+                continue
+            if self._handle(w, msg):
+                self._finished.append(self._pool.pop(ready))
+        self._flush()
 
     def _handle(self, w: _Worker, msg: tuple[Any, ...]) -> bool:
         """Act on one message of ``w``; True once ``w`` has said goodbye."""
@@ -415,6 +473,11 @@ class Pool:
                     w.process.wait()
         w.conn.close()
 
+    def _here(self) -> _Worker:
+        """Worker 0, for the figures: this process's implementation."""
+        err = str(getattr(self.impl, "stderr", "") or "")[:16384]
+        return _Worker(0, None, None, stderr=err, restarts=getattr(self.impl, "restarts", 0))
+
     def partial(self) -> PoolResult:
         """What the workers had done when the run was interrupted: slices not finished count as never sent."""
         if self.campaign is not None and self.campaign.examples is not None:  # a finite campaign: all it owed
@@ -422,6 +485,7 @@ class Pool:
         return self._result([*self._finished, *self._pool.values()], time.monotonic() - self._t0)
 
     def _result(self, workers: list[_Worker], seconds: float) -> PoolResult:
+        workers = [self._here(), *workers]
         stopped = self.stopped or self.lost
         fuzz = None
         slices = [u for u in self.units if u.unit[0] == "slice"]
