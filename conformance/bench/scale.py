@@ -9,6 +9,7 @@ verdict are the same.
 from __future__ import annotations
 
 import json
+import resource
 import shlex
 import subprocess
 import sys
@@ -27,11 +28,22 @@ VARYING = ("duration_ms", "started_at", "finished_at")
 
 def certify(args: list[str]) -> tuple[float, int]:
     """Wall time and exit status of ``vmjob certify ARGS`` in a fresh process."""
+    seconds, rc, _ = certify_cpu(args)
+    return seconds, rc
+
+
+def certify_cpu(args: list[str]) -> tuple[float, int, float]:
+    """Wall time, exit status and CPU time (user + system, every process of the run: the coordinator, its
+    workers, their implementations) of ``vmjob certify ARGS`` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     rc = subprocess.run(
         [sys.executable, "-m", "conformance", "certify", "--quiet", *args], stdout=subprocess.DEVNULL
     ).returncode
-    return time.perf_counter() - t0, rc
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, rc, cpu
 
 
 def records(path: Path) -> list[dict[str, Any]]:
@@ -63,13 +75,15 @@ def run(tmp: Path, quick: bool) -> list[BenchRow]:
                            "--json", str(tmp / "corpus.json")])  # fmt: skip
     rows.append(BenchRow(PART, "certify reference over --cmd, corpus only (--fuzz 0)", seconds, "s", "< 3 s",
                          seconds < 3 and rc == 0, f"end to end, report included, one worker; exit {rc}"))  # fmt: skip
-    times, streams = {}, {}
+    times, cpus, streams = {}, {}, {}
     for n in (1, 2):
         streams[n] = tmp / f"workers-{n}.jsonl"
-        times[n], rc = certify([*base, *fuzz, "--workers", str(n), "--results", str(streams[n])])
+        times[n], rc, cpus[n] = certify_cpu([*base, *fuzz, "--workers", str(n), "--results", str(streams[n])])
         budget = "2,000" if quick else "10,000 (default)"
         rows.append(BenchRow(PART, f"certify reference over --cmd, corpus + fuzz {budget}, --workers {n}", times[n],
-                             "s", "", None, f"end to end; exit {rc}"))  # fmt: skip
+                             "s", "", None,
+                             f"end to end; exit {rc}; CPU {cpus[n]:.2f} s in all its processes "
+                             f"({cpus[n] / times[n]:.2f} cores busy on average)"))  # fmt: skip
     one, two = records(streams[1]), records(streams[2])
     diff = differences(one, two)
     ratio = times[2] / times[1]
@@ -77,6 +91,10 @@ def run(tmp: Path, quick: bool) -> list[BenchRow]:
     rows.append(BenchRow(PART, "--workers 2 / --workers 1 (same seed)", ratio, "x", "<= 0.55x, same stream",
                          ratio <= 0.55 and diff == 0,
                          f"{diff} of {len(one):,} records differ (timings aside); {found} finding(s)"))  # fmt: skip
+    rows.append(BenchRow(PART, "CPU of --workers 2 / --workers 1", cpus[2] / cpus[1], "x", "", None,
+                         "the cost of the second worker (its process, its implementation's start): with "
+                         "--workers 1 the implementation already runs beside the harness, so on 2 cores the wall "
+                         "ratio cannot go below about CPU(2) / 2 / wall(1)"))  # fmt: skip
 
     shard_times = []
     for k in (1, 2):
