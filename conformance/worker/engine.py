@@ -361,7 +361,7 @@ class Worker:
             "execution_summary": {
                 "started_at": timestamp(started),
                 "duration_seconds": int(ended - started),
-                "attempt": ex.get("attempt", 1),
+                "attempt": plain(ex.get("attempt", 1)),  # a parsed value: may be a BigNumber in a zoo member's run
                 "idempotency_key": self.key_of(job),
             },
         }
