@@ -82,7 +82,8 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(json.loads(text))
 
 
-def _says_why(error: Any) -> bool:
+def says_why(error: Any) -> bool:
+    """Whether a refusal's reason says why in JSON: ``code`` and ``message`` strings."""
     return isinstance(error, dict) and isinstance(error.get("code"), str) and isinstance(error.get("message"), str)
 
 
@@ -181,7 +182,7 @@ class HttpBinding(Binding):
         status, value, text = self._call("POST", "/jobs", b'{"job": ' + data + b"}")
         error = value.get("error") if isinstance(value, dict) else None
         if 400 <= status < 500:
-            return Sent("refused", error if isinstance(error, dict) else None, _says_why(error), f"HTTP {status}")
+            return Sent("refused", error if isinstance(error, dict) else None, says_why(error), f"HTTP {status}")
         if 200 <= status < 300:
             if isinstance(value, dict) and value.get("success") is True:
                 return Sent("accepted", note=f"HTTP {status}")
@@ -189,7 +190,7 @@ class HttpBinding(Binding):
                 return Sent(
                     "not-refused",
                     error if isinstance(error, dict) else None,
-                    _says_why(error),
+                    says_why(error),
                     f"HTTP {status} with success: false: a refusal must be a 4xx",
                 )
             raise Fault("errored", f"HTTP {status} with a body that is not the binding's JSON: {clip(text, 200)}")
@@ -408,7 +409,7 @@ class CmdBinding(Binding):
             return Sent("accepted")
         if accepted is False:
             reason = reply.get("reason")
-            return Sent("refused", reason if isinstance(reason, dict) else None, _says_why(reason))
+            return Sent("refused", reason if isinstance(reason, dict) else None, says_why(reason))
         raise Fault("errored", f"a submit reply without a boolean accepted: {clip(str(reply), 200)}")
 
     def fetch(self, job_id: str, tag: str) -> Fetched:

@@ -21,7 +21,7 @@ from typing import Any
 
 import reference
 
-from .bindings import Binding, Fault, Fetched, Sent
+from .bindings import Binding, Fault, Fetched, Sent, says_why
 from .judge import TERMINAL, capabilities_problems, is_refusal, progress_problems, result_problems
 
 REFUSE_INVALID = "behaviour.refuse-invalid"
@@ -242,7 +242,7 @@ def expect_refusal(ctx: Context, j: Job, tag: str, rule: str, probe: bool = Fals
         ]
     if is_refusal(got.result, invalid=rule == REFUSE_INVALID):
         error = got.result.get("error")
-        sent.reason, sent.says_why = error, isinstance(error.get("message"), str)
+        sent.reason, sent.says_why = error, says_why(error)
         return [
             Verdict(rule, "pass", expected, f"refused by a result ({error.get('code')})"),
             _body_verdict(sent),
