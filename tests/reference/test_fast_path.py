@@ -26,7 +26,7 @@ import reference
 from conformance.corpus import iter_cases
 from conformance.fuzz import _gen
 from conformance.fuzz.cases import cases
-from reference import _fastpath, _parse, _semantics, _validator
+from reference import _fastpath, _keywords, _parse, _semantics, _validator
 from reference._issues import IssueSink
 
 
@@ -190,3 +190,19 @@ def test_deep_documents_keep_their_verdicts(depth: int) -> None:
     over = reference.validate('{"a":' + "[" * depth + "]" * (depth + 1) + "}")
     assert [e.rule for e in over.errors] == ["parse.syntax"]
     assert over.errors[0].message.startswith("Expecting ',' delimiter at line 1 column ")
+
+
+def test_a_keyword_that_walks_below_its_subschema_leaves_its_values_to_the_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyword added to the table later whose walk the generated function does not write out (it compiles a
+    subschema below its own) makes the function say no wherever it applies, never yes unchecked."""
+
+    def any_of(value: list[Any], ctx: Any) -> None:
+        ctx.descend(value[0])
+
+    monkeypatch.setitem(_keywords.KEYWORDS, "anyOf", any_of)
+    schema = {"type": "object", "x-rule": "core.metadata", "properties": {"a": {"anyOf": [{}]}}}
+    passes = _fastpath._Writer(schema).function("core.metadata")
+    assert passes({"b": 1})
+    assert not passes({"a": "anything"})
