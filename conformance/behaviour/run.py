@@ -10,6 +10,7 @@ A generated job that fails is shrunk first: the record holds the smallest job th
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -313,6 +314,7 @@ class WorkerRunner:
         self.name = name
         self.failures = 0
         self.stopped = ""
+        self._lock = threading.Lock()
 
     def _emit(self, rec: dict[str, Any]) -> None:
         self.stream.write(rec)
@@ -338,9 +340,10 @@ class WorkerRunner:
         records = execute(p, self.ctx)
         fails = sum(r["outcome"] == "fail" for r in records)
         if fails and self.cfg.max_fail is not None:
-            self.failures += fails
-            if self.failures >= self.cfg.max_fail:
-                self.stopped = f"not run: --max-fail {self.cfg.max_fail} reached"
+            with self._lock:
+                self.failures += fails
+                if self.failures >= self.cfg.max_fail:
+                    self.stopped = f"not run: --max-fail {self.cfg.max_fail} reached"
         return records
 
     def run(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from .run import WorkerRunConfig, WorkerRunner
 #: The scenario budget of a zoo certification: enough corpus cases and generated jobs for every mutant.
 ZOO_CASES = 60
 ZOO_FUZZ = 15
-ZOO_DEADLINE = 3.0
+ZOO_DEADLINE = 5.0
 
 
 @dataclass

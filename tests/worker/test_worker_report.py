@@ -82,3 +82,31 @@ def test_a_failing_worker_gets_every_report_with_its_evidence(tmp_path: Path, ex
     again = vmjob("report", tmp_path / "r.jsonl", "--json", tmp_path / "again.json")
     assert again.returncode in (0, 1), again.stderr
     assert json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))["results"] == report["results"]
+
+
+def test_max_fail_stops_the_run_and_leaves_it_incomplete(tmp_path: Path, executes_invalid: str) -> None:
+    done = vmjob(
+        "worker",
+        "certify",
+        "--url",
+        executes_invalid,
+        "--seed",
+        "9",
+        "--cases",
+        "60",
+        "--fuzz",
+        "0",
+        "--threads",
+        "1",
+        "--max-fail",
+        "1",
+        "--results",
+        tmp_path / "r.jsonl",
+        "--json",
+        tmp_path / "r.json",
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    report: dict[str, Any] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    outcomes = [r["outcome"] for r in report["results"]]
+    assert outcomes.count("fail") == 1 and "not-run" in outcomes
+    assert not report["conformant"] and any("not-run" in why for why in report["summary"]["incomplete"])
