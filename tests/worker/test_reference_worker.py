@@ -187,3 +187,26 @@ def test_refusals_say_why() -> None:
             assert not sub.accepted and sub.code == code and sub.message, (data, sub)
     finally:
         worker.close()
+
+
+def test_a_job_id_with_a_slash_is_reached_over_http_percent_encoded() -> None:
+    import threading
+
+    from conformance.behaviour.bindings import HttpBinding
+    from conformance.worker.http import create_server
+
+    worker = Worker()
+    server = create_server(worker)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        binding = HttpBinding(f"http://127.0.0.1:{server.effective_port}")
+        binding.begin()
+        assert binding.submit(_job("../x-escape-id"), "t").verdict == "accepted"
+        got = binding.wait("../x-escape-id", "t", 10)
+        assert got.result is not None and got.result["job_id"] == "../x-escape-id"
+        assert "/jobs/..%2Fx-escape-id/result" in json.dumps(binding.evidence())
+    finally:
+        server.close()
+        thread.join(5)
+        worker.close()
