@@ -17,6 +17,7 @@ from conformance.evaluate import difference
 from conformance.zoo import FAMILIES, REFERENCE, VARIANTS, Variant
 from conformance.zoo._docs import PLAIN
 from conformance.zoo.independent import INDEPENDENT, INDEPENDENT_EQUIVALENTS
+from conformance.zoo.score import Score, corpus_records_inprocess, judge_corpus, witness_case
 from reference import CLASSES, RULES, parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,3 +202,17 @@ def test_a_member_never_crashes_on_odd_documents(variant: Variant) -> None:
 
 
 _CONFUSED = _confused()
+
+
+def test_each_witness_as_a_corpus_case_catches_its_mutant_and_no_equivalent() -> None:
+    """The witnesses written as corpus cases (``score.witness_case``, the reference's expectations): each
+    catches its own mutant through the harness's judgement, and none raises an alarm on an equivalent."""
+    cases = [witness_case(v) for v in INDEPENDENT]
+    for variant, case in zip(INDEPENDENT, cases, strict=True):
+        score = Score(variant.name, False, variant.level, variant.breaks)
+        judge_corpus(score, corpus_records_inprocess(variant, [case]))
+        assert score.corpus_flagged, f"{variant.name} passes its own witness case"
+    for variant in INDEPENDENT_EQUIVALENTS:
+        score = Score(variant.name, True, variant.level, ())
+        judge_corpus(score, corpus_records_inprocess(variant, cases))
+        assert not score.corpus_flagged, f"{variant.name} fails witness cases of {score.corpus_rules}"
