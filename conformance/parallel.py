@@ -490,7 +490,7 @@ class Pool:
         fuzz = None
         slices = [u for u in self.units if u.unit[0] == "slice"]
         if self.campaign is not None and slices:
-            parts = [(self.campaign.budget_of(u.unit[1]), u.stats) for u in slices]
+            parts = [(self.campaign.owed(u.unit[1]), u.stats) for u in slices]
             fuzz = merge_stats(parts, findings=self.merger.kept, seconds=seconds, stopped=stopped)
         stderr = "\n".join(
             (f"[worker {w.number}]\n{w.stderr}" if w.number else w.stderr)

@@ -152,7 +152,7 @@ def run_campaign(
         for rest in units if stopped else ():
             order.append(rest)
             done[len(order) - 1] = None
-        parts = [(campaign.budget_of(unit[1]), (done.get(n) or {}).get("stats")) for n, unit in enumerate(order)]
+        parts = [(campaign.owed(unit[1]), (done.get(n) or {}).get("stats")) for n, unit in enumerate(order)]
         fuzz = merge_stats(parts, findings=merger.kept, seconds=time.monotonic() - t0, stopped=stopped)
         fuzz["replayed"], fuzz["replayed_diverging"] = replayed, diverging
         return ClusterResult(fuzz, stopped, workers, replayed, diverging)

@@ -69,6 +69,10 @@ class Campaign:
     def budget_of(self, i: int) -> int:
         return SLICE if self.examples is None else max(0, min(SLICE, self.examples - i * SLICE))
 
+    def owed(self, i: int) -> int:
+        """Documents slice ``i`` owes: its budget, or none in a campaign bounded by time (as the engine counts)."""
+        return 0 if self.examples is None else self.budget_of(i)
+
     def seed_of(self, i: int) -> int:
         return self.seed if i == 0 else random.Random(f"{self.seed}/slice/{i}").randrange(2**32)
 
@@ -93,18 +97,22 @@ def run_slice(
     """
     duration = None if deadline is None else max(0.001, deadline - time.monotonic())
     seed = campaign.seed_of(i)
-    for record in fast.run(
-        impl,
-        campaign.budget_of(i),
-        duration,
-        seed,
-        campaign.kinds,
-        campaign.classes,
-        campaign.level,
-        stats,
-        findings or Findings(stats, seed, campaign.level),
-    ):
-        yield renumber(record, campaign, i)
+    try:
+        for record in fast.run(
+            impl,
+            campaign.budget_of(i),
+            duration,
+            seed,
+            campaign.kinds,
+            campaign.classes,
+            campaign.level,
+            stats,
+            findings or Findings(stats, seed, campaign.level),
+        ):
+            yield renumber(record, campaign, i)
+    finally:
+        if campaign.examples is None:
+            stats.asked = 0  # a campaign bounded by time owes no number of documents
 
 
 def renumber(record: dict[str, Any], campaign: Campaign, i: int) -> dict[str, Any]:

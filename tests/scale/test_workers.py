@@ -120,3 +120,13 @@ def test_an_interrupted_run_over_workers_says_so_and_what_was_not_sent(tmp_path:
     assert footer["fuzz"]["asked"] == 10_000 and footer["fuzz"]["examples"] < 10_000
     report = build_report(read_stream(path))
     assert report["conformant"] is False and report["summary"]["interrupted"] is True
+
+
+def test_a_campaign_bounded_by_time_owes_nothing_whatever_the_workers(tmp_path: Path) -> None:
+    report = tmp_path / "fuzz.jsonl"
+    code = main(["fuzz", "--cmd", f"{PY} -m conformance adapter", "--seed", "5", "--duration", "2", "--workers", "2",
+                 "--report", str(report), "--quiet"])  # fmt: skip
+    assert code == 0
+    stats = json.loads(report.read_text(encoding="utf-8").split("\n")[-2])["stats"]
+    assert stats["exit_reason"] == "duration" and stats["examples"] > 0
+    assert stats["asked"] == 0 and stats["unanswered"] == 0
