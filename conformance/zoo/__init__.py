@@ -10,12 +10,22 @@ from __future__ import annotations
 from ._impl import REFERENCE, Impl
 from ._variant import Variant, Witness
 from .equivalents import EQUIVALENTS
+from .independent import INDEPENDENT, INDEPENDENT_EQUIVALENTS
 from .mutants import MUTANTS
 
+#: The zoo's families, scored apart: the first mutants and equivalents, and the second family written
+#: independently from the protocol text alone (:mod:`.independent`), with its own equivalents.
+FAMILIES: dict[str, list[Variant]] = {
+    "zoo": MUTANTS,
+    "equivalents": EQUIVALENTS,
+    "independent": INDEPENDENT,
+    "independent-equivalents": INDEPENDENT_EQUIVALENTS,
+}
+
 #: Every member of the zoo, mutants first, by name.
-VARIANTS: dict[str, Variant] = {v.name: v for v in (*MUTANTS, *EQUIVALENTS)}
-if len(VARIANTS) != len(MUTANTS) + len(EQUIVALENTS):  # pragma: no cover - a table edit error, caught at import
-    raise RuntimeError("a mutant and an equivalent variant share a name")
+VARIANTS: dict[str, Variant] = {v.name: v for v in (*MUTANTS, *EQUIVALENTS, *INDEPENDENT, *INDEPENDENT_EQUIVALENTS)}
+if len(VARIANTS) != sum(map(len, FAMILIES.values())):  # pragma: no cover - a table edit error, caught at import
+    raise RuntimeError("two members of the zoo share a name")
 
 
 def get(name: str) -> Variant:
@@ -26,4 +36,16 @@ def get(name: str) -> Variant:
         raise KeyError(f"{name!r} is not in the zoo; `python -m conformance.zoo --list` lists its members") from None
 
 
-__all__ = ["EQUIVALENTS", "MUTANTS", "REFERENCE", "VARIANTS", "Impl", "Variant", "Witness", "get"]
+__all__ = [
+    "EQUIVALENTS",
+    "FAMILIES",
+    "INDEPENDENT",
+    "INDEPENDENT_EQUIVALENTS",
+    "MUTANTS",
+    "REFERENCE",
+    "VARIANTS",
+    "Impl",
+    "Variant",
+    "Witness",
+    "get",
+]

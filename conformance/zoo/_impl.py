@@ -79,6 +79,9 @@ class Impl:
     extra: Extra | None = None
     #: Report no warnings at all (a reader that never learnt the SHOULD rules).
     silent: bool = False
+    #: Warnings it wrongly leaves out, and warnings it wrongly gives (a bound off by one, another clock).
+    forgive_warning: Forgive | None = None
+    extra_warnings: Extra | None = None
     phrase: Phrase = reference_phrase
     writer: Writer = reference_writer
     matcher: Matcher = reference_match
@@ -102,7 +105,13 @@ class Impl:
             errors = [e for e in errors if not forgive(e, value, kind)]
         if self.extra is not None and isinstance(value, dict):
             errors.extend(self.extra(kind, value))
-        return value, ValidationResult(kind, tuple(errors), () if self.silent else result.warnings)
+        warnings = [] if self.silent else list(result.warnings)
+        if self.forgive_warning is not None:
+            forgive_warning = self.forgive_warning
+            warnings = [w for w in warnings if not forgive_warning(w, value, kind)]
+        if self.extra_warnings is not None and isinstance(value, dict):
+            warnings.extend(self.extra_warnings(kind, value))
+        return value, ValidationResult(kind, tuple(errors), tuple(warnings))
 
     def validate(self, kind: str, data: bytes) -> dict[str, Any]:
         return self.phrase(self.check(kind, data))
