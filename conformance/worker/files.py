@@ -84,7 +84,8 @@ class FileBinding:
         sub = self.worker.submit(data)
         job_id = sub.job_id or stem
         if not sub.accepted:
-            self._on("result", job_id, self.worker.refusal_result(sub, job_id))
+            # A job id used before keeps its result: the refusal is written under the job file's name.
+            self._on("result", stem if sub.code == "JOB_EXISTS" else job_id, self.worker.refusal_result(sub, job_id))
         elif sub.duplicate_of:
             first = self.worker.result(job_id)
             if first is not None:

@@ -210,3 +210,27 @@ def test_a_job_id_with_a_slash_is_reached_over_http_percent_encoded() -> None:
         server.close()
         thread.join(5)
         worker.close()
+
+
+def test_a_reused_job_id_over_the_file_binding_keeps_the_first_result(tmp_path: Path) -> None:
+    from conformance.worker.files import FileBinding
+
+    jobs, results = tmp_path / "jobs", tmp_path / "results"
+    jobs.mkdir()
+    results.mkdir()
+    worker = Worker()
+    try:
+        binding = FileBinding(worker, jobs, results)
+        (jobs / "one.json").write_bytes(_job("job-reused-001"))
+        binding.step()
+        first = _result(worker, "job-reused-001")
+        deadline = time.monotonic() + 5
+        while not (results / "job-reused-001-result.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (jobs / "two.json").write_bytes(_job("job-reused-001", data={"again": True}))
+        binding.step()
+        assert json.loads((results / "job-reused-001-result.json").read_text()) == first
+        refused = json.loads((results / "two-result.json").read_text())
+        assert refused["error"]["code"] == "JOB_EXISTS" and refused["error"]["phase"] == "validation"
+    finally:
+        worker.close()
