@@ -225,6 +225,8 @@ class _Worker:
     process: Any  # the worker's subprocess.Popen (None: worker 0)
     current: int | None = None
     stopped: bool = False
+    #: Why it stopped before it was told to, for the footer's stderr.
+    note: str = ""
     stderr: str = ""
     restarts: int = 0
 
@@ -372,13 +374,15 @@ class Pool:
             self.stopped = self.stopped or msg[2]
             self._finish(msg[1], msg[3])
             w.current, w.stopped = None, True
-        elif what in ("crash", "error"):
-            self.lost = self.lost or f"worker {w.number}: {msg[-1]}"
+        elif what == "error":  # it could not start its implementation: the others do its share
             w.stopped = True
-            if what == "crash":
-                self._lose_unit(w, msg[2])
+            w.note = msg[1]
+        elif what == "crash":
+            w.stopped = True
+            self._lose_unit(w, f"failed: {msg[2]}")
         elif what == "bye":
-            w.stderr, w.restarts = msg[1], msg[2]
+            w.stderr = "\n".join(x for x in (w.note, msg[1]) if x)
+            w.restarts = msg[2]
             if w.current is not None:
                 self._lose_unit(w, "stopped before finishing its work")
             return True
@@ -404,7 +408,6 @@ class Pool:
                 w.process.kill()
                 code = w.process.wait()
         reason = f"{why} (exit code {code})" if code is not None else why
-        self.lost = self.lost or f"worker {w.number} {reason}"
         self._lose_unit(w, reason)
         if self._respawns > 0 and not w.stopped:  # a new worker asks for units; told to stop if none is left
             self._respawns -= 1
@@ -418,6 +421,7 @@ class Pool:
         w.current = None
         if u.done:
             return
+        self.lost = self.lost or f"worker {w.number} {why}"
         if u.unit[0] != "slice":
             self._not_run(u, f"not run: worker {w.number} {why}")
         u.done = True  # a slice's figures stay None: asked, never sent

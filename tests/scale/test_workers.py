@@ -130,3 +130,18 @@ def test_a_campaign_bounded_by_time_owes_nothing_whatever_the_workers(tmp_path: 
     stats = json.loads(report.read_text(encoding="utf-8").split("\n")[-2])["stats"]
     assert stats["exit_reason"] == "duration" and stats["examples"] > 0
     assert stats["asked"] == 0 and stats["unanswered"] == 0
+
+
+def test_a_worker_that_cannot_start_its_implementation_leaves_its_share_to_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Importable here (the test's sys.path), not in a worker process: that worker cannot start it.
+    (tmp_path / "only_here.py").write_text("from conformance.reference_impl import validate\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = tmp_path / "r.jsonl"
+    assert certify(path, "--python", "only_here:validate", "--seed", "8", "--fuzz", "2000", "--workers", "2") == 0
+    footer = records(path)[-1]
+    assert footer["stopped"] == "" and footer["fuzz"]["examples"] == 2000
+    assert "worker 1 could not start the implementation" in footer["stderr"]
+    report = build_report(read_stream(path))
+    assert report["conformant"] is True and report["summary"]["complete"] is True
