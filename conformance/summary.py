@@ -5,7 +5,8 @@ The certification policy, in three parts:
 * **claim** — a certificate covers what the implementation claimed (kinds and classes, narrowed by the run's
   filters) and says so: a narrow claim is never shown as a full one;
 * **answered** — every case inside the claim, corpus or generated, was answered: a case the implementation
-  declines (``skipped``), a fuzz campaign cut short, a run interrupted, are *incomplete*, never conformant;
+  declines (``skipped``), a fuzz campaign cut short, a run interrupted, one shard of a run (``--shard K/N``,
+  N > 1: only the merged shards answer the claim) are *incomplete*, never conformant;
 * **faults** — a timeout, a crash or a protocol error on any document, at any level, blocks.
 
 Then: conformant at a level when, in addition, every case whose rule counts at that level passed and the
@@ -51,6 +52,9 @@ def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
     if head.classes:
         classes &= set(head.classes)
     rules = sorted(set(head.rules))
+    if classes == {"behaviour"}:  # a worker certification (vmjob worker certify): its one class, its own words
+        return {"kinds": ["job"], "classes": ["behaviour"], "rules": rules, "full": not rules,
+                "text": "worker behaviour (class behaviour)"}  # fmt: skip
     ordered_kinds = [k for k in KINDS if k in kinds]
     ordered_classes = [c for c in CLASSES if c in classes]
     full = len(ordered_kinds) == len(KINDS) and len(ordered_classes) == len(CLASSES) and not rules
@@ -154,6 +158,10 @@ def summarize(
         )
     if interrupted:
         reasons.append("the run was interrupted before it finished")
+    shard = Header.from_json(dict(header)).shard if header is not None else None
+    if shard is not None and shard[1] > 1:  # one N-th of the claimed cases: only the merged shards certify
+        k, n = shard
+        reasons.append(f"shard {k}/{n} holds one {n}-th of the run (vmjob report merge the shards)")
     complete = not reasons
     return {
         "level": level,

@@ -20,6 +20,9 @@ Polarity = Literal["both", "accept", "warning"]
 
 LEVELS: tuple[Level, ...] = ("required", "recommended", "informational")
 CLASSES = ("core", "payload", "result", "progress", "worker", "capabilities", "roundtrip")
+#: The class of a running worker's behaviour: certified by driving a worker (`vmjob worker certify`), never by
+#: asking a validator, so it is kept out of :data:`CLASSES` (the classes a validator can claim).
+WORKER_CLASSES = ("behaviour",)
 KINDS = ("job", "result", "progress", "worker")
 #: The conformance class a document of each kind belongs to, for rules that hold in every kind.
 KIND_CLASS = {"job": "core", "result": "result", "progress": "progress", "worker": "worker"}
@@ -570,6 +573,108 @@ _TABLE: list[Rule] = [
         REQ,
         "roundtrip",
         "Writing a document back does not inject defaults unless asked to normalize.",
+    ),
+    # --- worker behaviour: what a running worker does with a job (certified by `vmjob worker certify`) -------
+    _r(
+        "behaviour.refuse-invalid",
+        REQ,
+        "behaviour",
+        "A job the reference finds invalid at the required level is refused at submission (HTTP 4xx, an adapter "
+        "`accepted: false`, or a `failed` result with `error.code` `VALIDATION_ERROR` and `error.phase` "
+        "`validation`) and is never executed.",
+        "A job invalid only at the recommended level may be accepted or refused; if accepted, every other "
+        "behaviour rule holds for it (a `job_id` of `../x` breaks only `core.job_id.charset`: path safety is "
+        "then the worker's duty).",
+    ),
+    _r(
+        "behaviour.accept-valid",
+        REQ,
+        "behaviour",
+        "A valid job for an offered operation whose requirements the worker meets is accepted and reaches a "
+        "terminal status (completed, failed, cancelled, timeout); a `test.echo` job completes with its payload "
+        "data in the result's `data`.",
+    ),
+    _r(
+        "behaviour.result",
+        REQ,
+        "behaviour",
+        "Every result a worker emits is a valid `result` document (required level) with the job's `job_id`, "
+        "`execution_summary.attempt` equal to the job's attempt, `started_at` not before the job's "
+        "`created_at`, and `completed_at` / `failed_at` not before `started_at`.",
+        "The result of an idempotent duplicate is the first job's result, so it carries the first job's "
+        "`job_id`. `started_at` is compared with `created_at` only when the job was created before it was "
+        "submitted (a worker cannot start a job before a future creation time), and only when both are RFC 3339.",
+    ),
+    _r(
+        "behaviour.progress",
+        REQ,
+        "behaviour",
+        "Every progress event is a valid `progress` document with the job's `job_id`; `sequence` strictly "
+        "increases and `progress_percent` never decreases from one event to the next.",
+        "Progress is optional: a worker that emits none keeps this rule.",
+    ),
+    _r(
+        "behaviour.refuse-operation",
+        REQ,
+        "behaviour",
+        "A job whose operation the worker does not offer is refused, not executed, with an error that says so.",
+    ),
+    _r(
+        "behaviour.refuse-capabilities",
+        REQ,
+        "behaviour",
+        "A job whose `constraints.required_capabilities` or `constraints.required_features` are not all offered "
+        "by the worker is refused, not executed.",
+        "Offered means listed in the worker's advertised `capabilities.features` (for both lists): the crate "
+        "has `check_capabilities` and the upstream worker never calls it.",
+    ),
+    _r(
+        "behaviour.idempotency.completed",
+        REQ,
+        "behaviour",
+        "A job whose `execution.idempotency_key` is the key of an earlier job that finished is not executed "
+        "again: its result is the earlier job's result.",
+        "Over HTTP the duplicate's submission is answered 200 and `GET /api/v1/jobs/{its id}/result` gives the "
+        "first result; over the file binding it is written as `<its id>-result.json`; the adapter's `result` "
+        "returns it. The promise outlives a restart of the worker.",
+    ),
+    _r(
+        "behaviour.idempotency.running",
+        REQ,
+        "behaviour",
+        "A job whose `execution.idempotency_key` is the key of an earlier job still running is refused as a "
+        "duplicate, not executed.",
+    ),
+    _r(
+        "behaviour.path-safety",
+        REQ,
+        "behaviour",
+        "A `job_id` holding `/`, `\\` or `..` never makes the worker write outside its results directory.",
+        "Observable over the file binding only (the suite lists the directory tree around the results "
+        "directory); over HTTP and the adapter protocol the scenario is skipped.",
+    ),
+    _r(
+        "behaviour.timeout",
+        REC,
+        "behaviour",
+        "A job still running after `execution.timeout_seconds` is stopped and reported with status `timeout`.",
+        "Checked with `test.sleep` (seconds 3, timeout 1) where the worker offers it; a terminal status is "
+        "awaited for the timeout plus 3 seconds.",
+    ),
+    _r(
+        "behaviour.capabilities",
+        REC,
+        "behaviour",
+        "The capabilities a worker advertises are a valid `worker` document (over HTTP, `data` of "
+        "`GET /api/v1/capabilities`) and list every operation it accepts.",
+        "The file binding's worker document is `RESULTS/worker.json`, written by the worker when it starts.",
+    ),
+    _r(
+        "behaviour.refusal-body",
+        REC,
+        "behaviour",
+        'A refusal says why in JSON: over HTTP a body `{"success": false, "error": {"code", "message"}}`, '
+        "over the adapter protocol a `reason` with `code` and `message`, in a refusal result its `error`.",
     ),
 ]
 

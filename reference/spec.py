@@ -12,7 +12,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from ._rules import CLASSES, RULES, Rule
+from ._rules import CLASSES, RULES, WORKER_CLASSES, Rule
 
 _HEAD = """\
 # VM Operations Job Protocol v1 — normative specification
@@ -59,9 +59,16 @@ An implementation claims the classes it implements; cases outside its claim are 
 | `worker` | worker capability advertisements (kind `worker`) |
 | `capabilities` | capability matching (`check_capabilities(required, available)`) |
 | `roundtrip` | parsing a valid document and writing it back |
+| `behaviour` | what a running worker does with a job (section 6.9): claimed by a worker, never by a validator |
 
 Rules of the group `common` (the parse layer, timestamps, observability) hold in every document kind; a
 case exercising one belongs to the class of its document's kind.
+
+The `behaviour` class is the protocol's other half: not a document but what a running worker does with one
+(refuse what is invalid or what it cannot do, keep its idempotency promises, write only where it should,
+emit conformant results and progress). It is certified by driving a worker through scenarios
+(`vmjob worker certify`, over HTTP, the file binding or the worker adapter protocol: `WORKER.md`); a
+validator never claims it, and a worker certification claims it alone.
 
 ## 3. Validation layers
 
@@ -88,6 +95,17 @@ The parse layer applies to documents given as text or bytes; a document given as
 mapping starts at the structure layer (at any depth). A Python value in it that no JSON text yields gets a
 clean error like any wrong value: an int too long for `str()` (over 4,300 digits) is described by its
 size (`an integer of about 16,902 digits`), any other object by its type (`a Python "bytes" value`).
+
+**Telling a document's kind** (`detect_kind()`; `vmjob validate --kind auto`, the default). A document
+does not say its kind; the reference tells it from the members at its top level, and validation is then
+that kind's. Each kind has *own members*: the top-level properties its schema defines and no other kind's
+schema does (a job's `operation`, `payload`, `created_at`; a result's `execution_summary`; a progress event's
+`phase`, `sequence`; a worker's `hostname`, `capabilities`). Shared members (`job_id`, `version`, `status`,
+`worker_id`, `observability`) say nothing. The kind is the one whose own members the document has the most
+of. A text that does not parse, or is not an object, has no kind (its parse errors are the same for every
+kind); an object with no own member of any kind, or with as many of two kinds', is *ambiguous*: it is not
+validated until its kind is named. Every kind requires at least one own member, so a valid document is told
+its kind unless it also carries as many unknown members that another kind owns.
 
 ## 4. Error conventions
 
@@ -227,6 +245,45 @@ _DECISIONS = [
         "section gets them, since they are the job's effective settings); an inspect image's `read_only` "
         "true; result `outputs.artifacts` empty; the worker's capability arrays empty.",
     ),
+    (
+        "Worker refusals",
+        "PROTOCOL.md section 4 names a refusal over HTTP (a 4xx) and for invalid jobs a `failed` result with "
+        "`error.phase` `validation`. The project extends the second form to every refusal (unsupported "
+        "operation, missing capability, running duplicate): it is the only form the file binding has. A 2xx "
+        "reply with `success: false` is not a refusal: HTTP clients and proxies read the status, not the body.",
+    ),
+    (
+        "Test operations",
+        "`test.echo` (payload type `test.echo.v1`) completes with `result.data` equal to the payload's `data`. "
+        '`test.sleep` (`test.sleep.v1`, `{"seconds": N}`) completes after N seconds. A worker advertises '
+        "them in its worker document like any operation; a worker that does not offer `test.sleep` is not "
+        "asked the timeout and running-duplicate scenarios (they are skipped, never failed).",
+    ),
+    (
+        "Job ids the suite sends",
+        "The suite never submits one `job_id` twice: corpus jobs are given a fresh `job_id` unless their case is "
+        "about the `job_id` itself (or the document does not parse), and the reference's verdict is taken on "
+        "the bytes actually sent. What a worker does with a reused `job_id` is left open.",
+    ),
+    (
+        "Where the worker may write",
+        "Over the file binding a worker writes in its results directory only (results, progress as "
+        "`<job_id>-progress.jsonl`, its worker document, its own state); it may read, rename or remove job "
+        "files in the jobs directory. A file it creates anywhere else, or in a directory it creates under the "
+        "results directory from a `job_id`, breaks `behaviour.path-safety`.",
+    ),
+    (
+        "Capability requirements",
+        "`required_capabilities` and `required_features` are both matched (exactly, case-sensitively, as "
+        "`capabilities.match` says) against the worker's advertised `capabilities.features`; other constraints "
+        "(worker pools, versions, disk sizes) are a scheduler's to enforce, not checked here.",
+    ),
+    (
+        "Faults of a worker",
+        "A worker that gives no terminal status within its deadline (the job's timeout plus 3 seconds, or 10 "
+        "seconds for `test.echo`) gets `timeout`; one that cannot be reached or whose process exits gets "
+        "`crash`; one that answers what is not the binding's JSON gets `errored`. None of them is ever `pass`.",
+    ),
 ]
 
 _GROUP_TITLES = {
@@ -238,6 +295,7 @@ _GROUP_TITLES = {
     "worker": "Worker capabilities (`worker`)",
     "capabilities": "Capability matching (`capabilities`)",
     "roundtrip": "Round trip (`roundtrip`)",
+    "behaviour": "Worker behaviour (`behaviour`)",
 }
 
 
@@ -271,7 +329,7 @@ def render() -> str:
         parts.append(f"{i}. **{title}.** {text}")
     parts.append("")
     parts.append(f"## 6. Rules\n\n{len(RULES)} rules, grouped by class.\n")
-    for n, group in enumerate(("common", *CLASSES), 1):
+    for n, group in enumerate(("common", *CLASSES, *WORKER_CLASSES), 1):
         rules = [r for r in RULES.values() if r.klass == group]
         parts.append(f"### 6.{n} {_GROUP_TITLES[group]}\n")
         parts.extend(_rule(r) for r in rules)

@@ -32,8 +32,11 @@ MUTANTS_PER_BASE = 5
 BASE_TRIES = 8
 #: Chances of an optional member being present in plain valid documents (small and large ones).
 FILLS = (0.2, 0.5, 0.9)
-#: Rules the mutators can break (every rule but capability matching and round trip, which have their own cases).
-MUTATED = frozenset(r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip"))
+#: Rules the mutators can break (every document rule but capability matching and round trip, which have their
+#: own cases; a worker's behaviour is no document's: vmjob worker certify has its scenarios).
+MUTATED = frozenset(
+    r for r in reference.RULES if reference.RULES[r].klass not in ("capabilities", "roundtrip", "behaviour")
+)
 #: Every rule the fuzzer exercises: the mutated ones, capability matching and round trip.
 GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r].klass in ("capabilities", "roundtrip"))
 #: Chances, per round, of a boundary case (:mod:`._boundary`: a value at a rule's edge, either side) and of a

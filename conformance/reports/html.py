@@ -282,7 +282,8 @@ def _matrix(report: dict[str, Any]) -> list[str]:
 
 def _document_block(item: dict[str, Any]) -> list[str]:
     if isinstance(item.get("document"), str):
-        return [_pre(item["document"], DOCUMENT_LIMIT, "document", "doc")]
+        heading = "job sent" if item.get("class") == "behaviour" else "document"
+        return [_pre(item["document"], DOCUMENT_LIMIT, heading, "doc")]
     if isinstance(item.get("document_base64"), str):
         try:
             raw = base64.b64decode(item["document_base64"])
@@ -297,6 +298,36 @@ def _document_block(item: dict[str, Any]) -> list[str]:
     if isinstance(item.get("input"), dict):
         return [_pre(json.dumps(item["input"], ensure_ascii=False, indent=2), DOCUMENT_LIMIT, "input", "doc")]
     return []
+
+
+def _behaviour_block(item: dict[str, Any]) -> list[str]:
+    """A worker scenario's evidence (vmjob worker certify): what the worker did, what the rule expects."""
+    extra = item.get("extra")
+    seen = extra.get("behaviour") if isinstance(extra, dict) else None
+    if not isinstance(seen, dict):
+        return []
+    lines = []
+    for entry in seen.get("exchange") or []:
+        if not isinstance(entry, dict):
+            continue
+        if "request" in entry and "status" in entry:
+            sent = f"\n  sent: {entry['sent']}" if entry.get("sent") else ""
+            lines.append(f"{entry['request']} -> HTTP {entry['status']}{sent}\n  got: {entry.get('body', '')}")
+        elif "request" in entry:
+            lines.append(f"-> {entry['request']}\n<- {entry.get('reply', '')}")
+        else:
+            lines.append(", ".join(f"{k}: {_pretty(v)}" for k, v in entry.items()))
+    out = [
+        _pre(
+            "\n".join(lines) or "(nothing seen)",
+            DOCUMENT_LIMIT,
+            f"what the worker did ({text(seen.get('binding', ''))})",
+            "doc",
+        )
+    ]
+    if seen.get("rule"):
+        out.append(f"<h4>what the rule expects</h4><p>{_code_spans(text(seen['rule']))}</p>")
+    return out
 
 
 def _pre(value: str, limit: int, heading: str | None, cls: str = "") -> str:
@@ -354,6 +385,7 @@ def _card(report: dict[str, Any], item: dict[str, Any], anchor: str, is_open: bo
     if extra_message(item):
         out.append(_pre(item["message"], STDERR_LIMIT, "message"))
     out += _document_block(item)
+    out += _behaviour_block(item)
     if item.get("stderr"):
         out.append(_pre(item["stderr"], STDERR_LIMIT, "stderr of the implementation"))
     out.append("</div></details>")

@@ -242,6 +242,11 @@ def rerun_commands(report: dict[str, Any], stream: str | os.PathLike[str] | None
     kind, target = t.get("kind"), t.get("target")
     if not isinstance(kind, str) or not isinstance(target, str) or not kind:
         return []
+    if kind.startswith("worker-"):  # vmjob worker certify: the same scenarios again, by the run's seed
+        worker = ["vmjob", "worker", "certify", "--" + kind.removeprefix("worker-")]
+        worker += target.split(" ", 1) if kind == "worker-files" else [target]
+        worker += ["--seed", str(report["seed"])] if report.get("seed") is not None else []
+        return [one_line(shlex.join(worker), 2000)] if blocking_rules(report) else []
     base = ["--" + kind, target]
     if report.get("level") == "recommended":
         base += ["--level", "recommended"]
@@ -281,12 +286,17 @@ def render_text(
     ]
     c = corpus_counts(report)
     faults = ", ".join(f"{s['outcomes'][o]:,} {o}" for o in FAULTS if s["outcomes"].get(o))
+    # vmjob worker certify: one verdict per (scenario, rule); its generated jobs are scenarios (fuzz/N) too
+    worker = str((report.get("transport") or {}).get("kind") or "").startswith("worker-")
     lines.append(
-        f"corpus: {c['total']:,} cases = {c['pass']:,} pass + {c['fail']:,} fail + {c['skip']:,} skip + "
+        f"{'worker' if worker else 'corpus'}: {c['total']:,} {'verdicts' if worker else 'cases'} = {c['pass']:,} "
+        f"pass + {c['fail']:,} fail + {c['skip']:,} skip + "
         f"{c['fault']:,} fault{f' ({faults})' if faults else ''} + {c['declined']:,} declined"
     )
     f = fuzz_counts(report)
-    if f is None:
+    if worker:
+        pass
+    elif f is None:
         asked = (s.get("fuzz") or {}).get("asked") or 0
         lines.append("fuzz:   not run" + (f" ({asked:,} asked)" if asked else " (--fuzz 0)"))
     else:

@@ -353,7 +353,9 @@ TABLE: dict[str, tuple[str, Side, Side]] = {
 }
 
 #: Rules that are not a verdict on one document: tested through their own API below.
-NOT_DOCUMENT_RULES = {"capabilities.match", "roundtrip.preserve", "roundtrip.no-defaults"}
+NOT_DOCUMENT_RULES = {"capabilities.match", "roundtrip.preserve", "roundtrip.no-defaults"} | {
+    r for r, rule in RULES.items() if rule.klass == "behaviour"
+}
 
 
 def _build(base: str, side: Side) -> str | bytes:
