@@ -2,6 +2,8 @@
 
 ``POST /{kind}`` (and ``POST /api/v1/jobs``, the upstream worker's endpoint, for jobs) answers 200
 ``{"valid": true, "warnings": [...]}`` or 422 ``{"valid": false, "errors": [...], "warnings": [...]}``.
+``GET /`` (or a GET on an endpoint) describes the service: ``{"name", "version", "language", "endpoints"}``,
+which ``vmjob certify --url`` puts in its reports.
 
 **Every other status has a JSON body of one shape**, ``{"error": {"code": CODE, "message": TEXT}}``, the ones
 waitress produces itself included (its own plain-text error pages are replaced):
@@ -9,7 +11,7 @@ waitress produces itself included (its own plain-text error pages are replaced):
 =====  ===========================  ==============================================================
 400    ``bad_request``              a malformed request line, header or Content-Length
 404    ``not_found``                a path that is not an endpoint
-405    ``method_not_allowed``       another method than POST (with ``Allow: POST``)
+405    ``method_not_allowed``       another method than POST or GET (with ``Allow: GET, POST``)
 408    ``request_timeout``          the request did not arrive within the request timeout
 413    ``content_too_large``        a body over 16 MiB (refused from Content-Length before it is read)
 431    ``header_fields_too_large``  headers over 256 KiB
@@ -141,13 +143,23 @@ def verdict(kind: str, body: bytes) -> tuple[str, dict[str, Any]]:
     return ("200 OK" if result.valid else "422 Unprocessable Entity"), reply
 
 
+def describe() -> dict[str, Any]:
+    """What ``GET /`` (or a GET on an endpoint) answers: the service's name, as ``vmjob certify --url``
+    reads it for its reports (ADAPTER.md §3), and where to POST."""
+    from .. import __version__
+
+    return {"name": "vmjob-reference", "version": __version__, "language": "python", "endpoints": sorted(ROUTES)}
+
+
 def _app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     path = environ.get("PATH_INFO") or "/"
     kind = ROUTES.get(path.rstrip("/") or "/")
+    if environ.get("REQUEST_METHOD") == "GET" and (kind is not None or path == "/"):
+        return _respond(start_response, "200 OK", _json(describe()))
     if kind is None:
         return _error(start_response, 404, f"no endpoint at {_clip(path, 100)}; POST to " + ", ".join(sorted(ROUTES)))
     if environ.get("REQUEST_METHOD") != "POST":
-        return _error(start_response, 405, f"{path} takes POST", ("Allow", "POST"))
+        return _error(start_response, 405, f"{path} takes POST (GET describes the service)", ("Allow", "GET, POST"))
     raw_length = environ.get("CONTENT_LENGTH") or ""
     try:
         length = int(raw_length) if raw_length else None

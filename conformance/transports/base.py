@@ -47,6 +47,10 @@ class TransportOptions:
     headers: tuple[tuple[str, str], ...] = ()
     wrap: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: What the reports call an implementation that does not name itself (--name, --version, --language).
+    name: str | None = None
+    version: str | None = None
+    language: str | None = None
 
 
 class Implementation(ABC):

@@ -18,6 +18,13 @@ What a service can do wrong is bounded:
 * ``start()`` makes one TCP connection to the service, within the start timeout: a service that refuses
   connections (or cannot be reached) stops the run before it starts with :class:`CannotStart`, instead of
   thousands of "connection refused" cases.
+
+**Its name.** ``start()`` then sends one ``GET`` to the URL cut before its ``{kind}`` segment
+(``http://host:8080/{kind}`` → ``http://host:8080/``; a URL without ``{kind}``, as it is): a service may
+answer 200 with ``{"name", "version", "language", "homepage"}`` (strings, each optional), as ``vmjob serve``
+does. Anything else (another status, another body, no answer within the timeout) leaves the names to
+``--name`` / ``--version`` / ``--language``, which also win over the service's own; without either the
+report names the URL.
 """
 
 from __future__ import annotations
@@ -124,6 +131,10 @@ class Watchdog:
             thread.join()
 
 
+#: The most bytes read of the answer to the describing GET.
+DESCRIBE_BODY = 64 * 1024
+
+
 class Http(Implementation):
     def __init__(self, url: str, options: TransportOptions | None = None) -> None:
         self.url = url
@@ -144,10 +155,48 @@ class Http(Implementation):
     def start(self) -> ImplInfo:
         self._probe()
         kinds = ("job", "result", "progress", "worker") if "{kind}" in self.url else ("job",)
+        said = self.describe()
+        o = self.options
         self.info = ImplInfo(
-            name=self.url, version="unknown", language="unknown", kinds=kinds, classes=VALIDATE_CLASSES
+            name=o.name or said.get("name") or self.url,
+            version=o.version or said.get("version") or "unknown",
+            language=o.language or said.get("language") or "unknown",
+            homepage=said.get("homepage"),
+            kinds=kinds,
+            classes=VALIDATE_CLASSES,
         )
         return self.info
+
+    def describe(self) -> dict[str, str]:
+        """What the service says of itself on ``GET`` (see the module's docstring); {} when it says nothing
+        usable. Never raises, and never takes longer than the timeout."""
+        url = self.url.split("{kind}", 1)[0] if "{kind}" in self.url else self.url
+        path = urllib.parse.urlsplit(url)
+        target = (path.path or "/") + (f"?{path.query}" if path.query else "")
+        deadline = time.monotonic() + self.options.timeout
+        cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+        conn = cls(self._host, self._port, timeout=self.options.timeout)
+        try:
+            conn.connect()
+            assert conn.sock is not None
+            self._watchdog.arm(conn.sock, deadline)
+            try:
+                conn.request("GET", target, headers={"Accept": "application/json", **dict(self.options.headers)})
+                resp = conn.getresponse()
+                payload = resp.read(DESCRIBE_BODY + 1)
+            finally:
+                fired = self._watchdog.disarm()
+            if fired or resp.status != 200 or len(payload) > DESCRIBE_BODY:
+                return {}
+            answer = loads(payload, max_depth=4, max_bytes=DESCRIBE_BODY)
+        except (OSError, http.client.HTTPException, JSONBoundError):
+            return {}
+        finally:
+            conn.close()
+        if not isinstance(answer, dict):
+            return {}
+        keys = ("name", "version", "language", "homepage")
+        return {k: v[:200] for k in keys if isinstance(v := answer.get(k), str) and v.strip()}
 
     def _probe(self) -> None:
         """One TCP connection to the service, so that a run against nothing does not start."""

@@ -146,9 +146,9 @@ class InProcess(Implementation):
 
     def start(self) -> ImplInfo:
         self.info = self._info or ImplInfo(
-            name=self.spec,
-            version="unknown",
-            language="python",
+            name=self.options.name or self.spec,
+            version=self.options.version or "unknown",
+            language=self.options.language or "python",
             kinds=("job", "result", "progress", "worker"),
             classes=("core", "payload", "result", "progress", "worker"),
         )

@@ -101,9 +101,9 @@ class OneShot(Implementation):
 
     def start(self) -> ImplInfo:
         self.info = ImplInfo(
-            name=self.command,
-            version="unknown",
-            language="unknown",
+            name=self.options.name or self.command,
+            version=self.options.version or "unknown",
+            language=self.options.language or "unknown",
             kinds=("job", "result", "progress", "worker"),
             classes=VALIDATE_CLASSES,
         )

@@ -75,9 +75,16 @@ def test_invalid_job_is_422_with_errors_on_both_endpoints(http_reference: str) -
 def test_unknown_path_is_404_and_wrong_method_405(http_reference: str) -> None:
     status, body, _ = request(http_reference, "POST", "/jobs")
     assert status == 404 and body["error"]["code"] == "not_found" and "/api/v1/jobs" in body["error"]["message"]
-    status, body, resp = request(http_reference, "GET", "/job")
-    assert status == 405 and resp.getheader("Allow") == "POST"
-    assert body == {"error": {"code": "method_not_allowed", "message": "/job takes POST"}}
+    status, body, resp = request(http_reference, "PUT", "/job")
+    assert status == 405 and resp.getheader("Allow") == "GET, POST"
+    assert body == {"error": {"code": "method_not_allowed", "message": "/job takes POST (GET describes the service)"}}
+
+
+def test_get_describes_the_service(http_reference: str) -> None:
+    for path in ("/", "/job", "/api/v1/jobs"):
+        status, body, _ = request(http_reference, "GET", path)
+        assert status == 200 and body == serve.describe()
+    assert body["name"] == "vmjob-reference" and body["language"] == "python" and "/job" in body["endpoints"]
 
 
 def test_body_over_the_cap_is_413_without_reading_it(http_reference: str) -> None:
