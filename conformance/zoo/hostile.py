@@ -30,6 +30,11 @@ Act = Callable[[dict[str, Any], bytes, bool, int], "bytes | None"]
 ALL_CLASSES = ["core", "payload", "result", "progress", "worker", "capabilities", "roundtrip"]
 
 
+#: What a member makes of the reference's reply to ``start`` (the reply, whether this process is a worker
+#: process of a run over several, ``--workers``): the reply it sends.
+Start = Callable[[dict[str, Any], bool], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Hostile:
     name: str
@@ -37,6 +42,11 @@ class Hostile:
     act: Act
     #: The certification level at which it must be refused.
     level: str = "required"
+    #: Its reply to ``start``, when not the reference's.
+    start: Start | None = None
+    #: Workers it is certified with (``vmjob certify --workers``): a member that behaves otherwise in a
+    #: worker process than in the first is certified over two.
+    workers: int = 1
 
 
 def _line(obj: dict[str, Any]) -> bytes:
@@ -112,6 +122,50 @@ def _extra_warning(req: dict[str, Any], data: bytes, known: bool, n: int) -> byt
     return _line({"seq": req["seq"], "valid": result.valid, "warnings": warnings})
 
 
+def in_worker_process() -> bool:
+    """Whether this implementation was started by a worker process of a run over several workers (not the
+    first implementation, which the coordinator starts itself): one of its near ancestors is
+    ``python -m conformance.parallel``. Linux only (``/proc``); elsewhere always False."""
+    pid = os.getppid()
+    for _ in range(4):  # the shell the transport runs a command through, the worker, ...
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if b"conformance.parallel" in fh.read():
+                    return True
+            with open(f"/proc/{pid}/stat", "rb") as fh:
+                pid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid <= 1:
+            return False
+    return False
+
+
+def _core_only_in_workers(reply: dict[str, Any], worker: bool) -> dict[str, Any]:
+    # The first process claims everything; the others claim job documents of class core only, so every
+    # other case dealt to them would be "outside the claim" if a worker judged by its own start reply.
+    if worker:
+        reply["kinds"], reply["classes"] = ["job"], ["core"]
+    return reply
+
+
+def _narrower_in_workers(req: dict[str, Any], data: bytes, known: bool, n: int) -> bytes | None:
+    # Slow in the first process (2 ms a document), so the worker processes are dealt corpus spans too; in
+    # those, says "valid" to every document of a kind it claims there not to read (result, progress, worker).
+    if not in_worker_process():
+        time.sleep(0.002)
+        return None
+    return _line({"seq": req["seq"], "valid": True}) if req.get("kind") != "job" else None
+
+
+def _crash_in_workers(req: dict[str, Any], data: bytes, known: bool, n: int) -> bytes | None:
+    # Exits on every document in a worker process; the first process answers as the reference.
+    if in_worker_process():
+        os._exit(3)
+    time.sleep(0.002)  # slow in the first process, so the worker processes are dealt work
+    return None
+
+
 HOSTILE: dict[str, Hostile] = {
     h.name: h
     for h in (
@@ -136,6 +190,20 @@ HOSTILE: dict[str, Hostile] = {
         ),  # fmt: skip
         Hostile(
             "deep-reply", "answers the corpus exactly, replies nested 100,000 deep to generated documents", _deep_reply
+        ),  # fmt: skip
+        Hostile(
+            "narrower-in-workers",
+            "claims everything in the first process, job documents of class core only in the other workers, "
+            "where it says 'valid' to every other kind",
+            _narrower_in_workers,
+            start=_core_only_in_workers,
+            workers=2,
+        ),  # fmt: skip
+        Hostile(
+            "crash-in-workers",
+            "answers as the reference in the first process, exits on every document in the other workers",
+            _crash_in_workers,
+            workers=2,
         ),  # fmt: skip
         Hostile(
             "extra-warning",
@@ -163,10 +231,12 @@ def certify(
 ) -> dict[str, Any]:
     """Certify ``member`` as ``vmjob certify --cmd`` does, at its level; the run's summary (``conformant``
     must be False, and ``incomplete`` / ``blocking`` say why); the results go to ``stream`` if given."""
+    from ..parallel import ParallelRunner
     from ..runner import ResultsStream, RunConfig, Runner
     from ..transports import Persistent, TransportOptions
     from .score import command
 
+    options = TransportOptions(timeout=timeout)
     config = RunConfig(
         level=member.level,
         seed=seed,
@@ -174,12 +244,15 @@ def certify(
         timeout=timeout,
         corpus=corpus,
         transport={"kind": "cmd", "target": command(member.name)},
+        options=options,
     )
     with tempfile.TemporaryDirectory(prefix="vmjob-hostile-") as tmp:
         results = ResultsStream(stream or Path(tmp) / "results.jsonl")
-        impl = Persistent(command(member.name), TransportOptions(timeout=timeout))
+        impl = Persistent(command(member.name), options)
         try:
             impl.start()
+            if member.workers > 1:
+                return ParallelRunner(impl, config, results, workers=member.workers).run()
             return Runner(impl, config, results).run()
         finally:
             impl.close()
@@ -205,6 +278,8 @@ def serve(member: Hostile, stdin: IO[bytes] | None = None, stdout: IO[bytes] | N
         if cmd == "start":
             start = ref.start_reply()
             start["implementation"] = {"name": f"hostile:{member.name}", "version": "0", "language": "python"}
+            if member.start is not None:
+                start = member.start(start, in_worker_process())
             line = _line(start)
         elif cmd == "validate":
             data = _document(request)
