@@ -185,8 +185,12 @@ class _Duplex:
         self._send.close()
 
 
-def _child(conn: Any, config: RunConfig, campaign: Campaign | None, worker: int) -> None:
-    """A worker process: its own implementation, then :func:`_serve`. Ctrl-C is the coordinator's to handle."""
+def _child(conn: Any, config: RunConfig, campaign: Campaign | None, worker: int, claim: ImplInfo | None) -> None:
+    """A worker process: its own implementation, then :func:`_serve`. Ctrl-C is the coordinator's to handle.
+
+    Cases are judged inside or outside the run's claim (``claim``: what the first implementation claimed,
+    the header's), never this implementation's own reply to ``start``: one that claims less in a worker
+    process would otherwise have claimed cases recorded ``skip``, neither answered nor counted."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     transport = config.transport
     try:
@@ -200,7 +204,7 @@ def _child(conn: Any, config: RunConfig, campaign: Campaign | None, worker: int)
         return
     sink = _Sink(conn)
     runner = Runner(impl, config, sink, campaign=campaign)
-    runner.info = info
+    runner.info = claim or info
     try:
         _serve(conn, runner, sink)
     finally:
@@ -285,7 +289,7 @@ class Pool:
             os.close(down_r)
             os.close(up_w)
         conn = _Duplex(Connection(up_r, writable=False), Connection(down_w, readable=False))
-        conn.send((self.config, self.campaign, number))
+        conn.send((self.config, self.campaign, number, self.impl.info))
         self._pool[conn] = _Worker(number, conn, proc)
 
     # --- the run --------------------------------------------------------------------------------------
@@ -550,10 +554,10 @@ def _main(argv: list[str]) -> int:
     """``python -m conformance.parallel IN_FD OUT_FD``: a worker process (started by :class:`Pool` only)."""
     conn = _Duplex(Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False))
     try:
-        config, campaign, number = conn.recv()
+        config, campaign, number, claim = conn.recv()
     except (EOFError, OSError, pickle.UnpicklingError):
         return 2
-    _child(conn, config, campaign, number)
+    _child(conn, config, campaign, number, claim)
     return 0
 
 
