@@ -17,7 +17,7 @@ import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import reference
 
@@ -123,9 +123,11 @@ def delete_at(tree: Json, path: Path) -> Json:
 # --- the mutation plans -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Plan:
-    """A mutation that can be applied to one document: the rule it breaks and how."""
+class Plan(NamedTuple):
+    """A mutation that can be applied to one document: the rule it breaks and how.
+
+    A named tuple, not a dataclass: a document admits about a hundred plans and few are applied, so making
+    one is on every case's path (a frozen dataclass's ``__init__`` cost twice as much)."""
 
     rule: str
     operator: str
@@ -192,9 +194,10 @@ def plans(kind: str, doc: Json) -> list[Plan]:
     """Every mutation this document admits, each with the rule it breaks."""
     out: list[Plan] = []
     base = Mutant(kind, doc)
+    add = out.append
 
     def plan(rule: str, operator: str, path: Path, fn: Callable[[random.Random], Mutant | None]) -> None:
-        out.append(Plan(rule, operator, path, fn))
+        add(Plan(rule, operator, path, fn))
 
     def value_mutant(rule: str, operator: str, path: Path, new: Json, expect: str = "invalid") -> Mutant:
         return replace(base, tree=set_at(doc, path, new), rule=rule, expect=expect, operator=operator, pin=path)
@@ -215,43 +218,87 @@ def plans(kind: str, doc: Json) -> list[Plan]:
     for path, node, v in every:
         if node is None:
             continue
-        _value_plans(kind, doc, path, node, v, plan, value_mutant, raw_mutant)
+        if path:
+            _value_plans(path, _profile(node), v, plan, value_mutant, raw_mutant)
         if isinstance(v, dict) and node.types and "object" in node.types:
             _object_plans(kind, doc, path, node, v, plan, base)
     _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant)
     return out
 
 
+_BAD_BY_PATTERN = {
+    _gen._OPERATION: (".", "a.", ".a", "nodot", "a..b", ""),
+    _gen._PAYLOAD_TYPE: ("a.b.vX", "a..v1", "a.b.v", "a.v1", "a.b.1", "a.b.V1"),
+    _gen._CHECKSUM: ("sha256:" + "0" * 63, "md5:" + "0" * 64, "0" * 63 + "g", "sha1:" + "a" * 40, "0" * 65),
+}
+_TRAVERSALS = ("/a/../b", "../etc/passwd", "/srv/..", "a\\..\\b", "/a/\x00b", "..")
+_RELATIVE = ("a/b", "vm.qcow2", "./x", "~/x", "C:\\vm.img")
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What the value plans need of a schema node, derived once per node (a node is a subschema: its rule,
+    the types it does not allow, its constraints)."""
+
+    rule: str
+    wrong: tuple[str, ...]
+    allowed: frozenset[str] | None
+    min_length: int
+    bad_pattern: tuple[str, ...] | None
+    timestamp: bool
+    path: bool
+    min_items: int
+    bounds: tuple[int, int, int] | None
+
+
+_PROFILES: dict[SNode, _Profile] = {}
+
+
+def _profile(node: SNode) -> _Profile:
+    p = _PROFILES.get(node)
+    if p is None:
+        s, types = node.schema, node.types
+        wrong: tuple[str, ...] = ()
+        if types is not None:
+            wrong = tuple(t for t in _WRONG if t not in types and not (t == "integer" and "number" in types))
+        allowed = frozenset({s["const"]} if "const" in s else s["enum"]) if "const" in s or "enum" in s else None
+        p = _PROFILES[node] = _Profile(
+            node.rule,
+            wrong,
+            allowed,
+            s.get("minLength", 0),
+            _BAD_BY_PATTERN.get(s.get("pattern")),  # type: ignore[arg-type]
+            s.get("format") == "date-time",
+            bool(s.get("x-path")),
+            s.get("minItems", 0),
+            node.integer_bounds,
+        )
+    return p
+
+
 def _value_plans(
-    kind: str,
-    doc: Json,
     path: Path,
-    node: SNode,
+    prof: _Profile,
     v: Json,
     plan: AddPlan,
     value_mutant: ValueMutant,
     raw_mutant: RawMutant,
 ) -> None:
-    rule = node.rule
-    if not path:
-        return
-    types = node.types
-    s = node.schema
-    if types is not None:
-        wrong = [t for t in _WRONG if t not in types and not (t == "integer" and "number" in types)]
-        if wrong:
-            plan(rule, "wrong-type", path, lambda r: value_mutant(rule, "wrong-type", path, _WRONG[r.choice(wrong)]))
+    rule = prof.rule
+    wrong = prof.wrong
+    if wrong:
+        plan(rule, "wrong-type", path, lambda r: value_mutant(rule, "wrong-type", path, _WRONG[r.choice(wrong)]))
     if isinstance(v, str):
-        if "const" in s or "enum" in s:
+        allowed = prof.allowed
+        if allowed is not None:
             plan(rule, "not-allowed", path, lambda r: value_mutant(rule, "not-allowed", path, v + r.choice("xZ ")))
-            allowed = {s["const"]} if "const" in s else set(s["enum"])
             cased = sorted({f for f in case_variants(v) if f not in allowed})
             if cased:
                 plan(rule, "case-change", path, lambda r: value_mutant(rule, "case-change", path, r.choice(cased)))
             near = sorted({f for f in near_misses(v) if f not in allowed})
             if near:
                 plan(rule, "near-miss", path, lambda r: value_mutant(rule, "near-miss", path, r.choice(near)))
-        n = s.get("minLength", 0)
+        n = prof.min_length
         if n > 0:
 
             def short(r: random.Random) -> Mutant:
@@ -259,16 +306,10 @@ def _value_plans(
                 return value_mutant(rule, "too-short", path, pool * (n - 1))
 
             plan(rule, "too-short", path, short)
-        pattern = s.get("pattern")
-        bad_by_pattern = {
-            _gen._OPERATION: (".", "a.", ".a", "nodot", "a..b", ""),
-            _gen._PAYLOAD_TYPE: ("a.b.vX", "a..v1", "a.b.v", "a.v1", "a.b.1", "a.b.V1"),
-            _gen._CHECKSUM: ("sha256:" + "0" * 63, "md5:" + "0" * 64, "0" * 63 + "g", "sha1:" + "a" * 40, "0" * 65),
-        }
-        if pattern in bad_by_pattern:
-            bad = bad_by_pattern[pattern]
+        bad = prof.bad_pattern
+        if bad is not None:
             plan(rule, "pattern", path, lambda r: value_mutant(rule, "pattern", path, r.choice(bad)))
-        if s.get("format") == "date-time":
+        if prof.timestamp:
             plan(
                 "timestamp.valid",
                 "bad-timestamp",
@@ -281,25 +322,24 @@ def _value_plans(
                 path,
                 lambda r: value_mutant("timestamp.strict", "lenient-timestamp", path, _lenient_timestamp(r)),
             )
-        if s.get("x-path"):
-            trav = ("/a/../b", "../etc/passwd", "/srv/..", "a\\..\\b", "/a/\x00b", "..")
+        if prof.path:
             plan(
                 "payload.path",
                 "path-traversal",
                 path,
-                lambda r: value_mutant("payload.path", "path-traversal", path, r.choice(trav)),
+                lambda r: value_mutant("payload.path", "path-traversal", path, r.choice(_TRAVERSALS)),
             )
-            rel = ("a/b", "vm.qcow2", "./x", "~/x", "C:\\vm.img")
             plan(
                 "payload.path.absolute",
                 "relative-path",
                 path,
-                lambda r: value_mutant("payload.path.absolute", "relative-path", path, r.choice(rel)),
+                lambda r: value_mutant("payload.path.absolute", "relative-path", path, r.choice(_RELATIVE)),
             )
-    least = s.get("minItems", 0)
+        return  # a string is no list and no integer
+    least = prof.min_items
     if isinstance(v, list) and least > 0:
         plan(rule, "too-few-items", path, lambda r: value_mutant(rule, "too-few-items", path, v[: least - 1]))
-    bounds = node.integer_bounds
+    bounds = prof.bounds
     if bounds is not None and (isinstance(v, int) and not isinstance(v, bool)):
         lo, hi, top = bounds
         if lo > 0:

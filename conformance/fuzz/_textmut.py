@@ -104,8 +104,15 @@ def _plain_string(node: SNode | None) -> bool:
     """A string whose content no rule constrains (free-form data, names, messages): any character may go in."""
     if node is None:
         return True
-    extra = set(node.schema) - {"type", "x-rule", "default", "description"}
-    return not extra and not any(r.startswith(node.rule + ".") for r in reference.RULES)
+    plain = _PLAIN.get(node)
+    if plain is None:
+        # Derived once per schema node (nodes live as long as the schema tree): a walk of the rule table.
+        extra = set(node.schema) - {"type", "x-rule", "default", "description"}
+        plain = _PLAIN[node] = not extra and not any(r.startswith(node.rule + ".") for r in reference.RULES)
+    return plain
+
+
+_PLAIN: dict[SNode, bool] = {}
 
 
 def plans(kind: str, doc: Json) -> list[Plan]:
