@@ -499,7 +499,13 @@ class Pool:
         slices = [u for u in self.units if u.unit[0] == "slice"]
         if self.campaign is not None and slices:
             parts = [(self.campaign.owed(u.unit[1]), u.stats) for u in slices]
-            fuzz = merge_stats(parts, findings=self.merger.kept, seconds=seconds, stopped=stopped)
+            fuzz = merge_stats(
+                parts,
+                findings=self.merger.kept,
+                seconds=seconds,
+                stopped=stopped,
+                timed=self.campaign.examples is None,
+            )
         stderr = "\n".join(
             (f"[worker {w.number}]\n{w.stderr}" if w.number else w.stderr)
             for w in sorted(workers, key=lambda w: w.number)

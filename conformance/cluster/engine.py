@@ -153,7 +153,13 @@ def run_campaign(
             order.append(rest)
             done[len(order) - 1] = None
         parts = [(campaign.owed(unit[1]), (done.get(n) or {}).get("stats")) for n, unit in enumerate(order)]
-        fuzz = merge_stats(parts, findings=merger.kept, seconds=time.monotonic() - t0, stopped=stopped)
+        fuzz = merge_stats(
+            parts,
+            findings=merger.kept,
+            seconds=time.monotonic() - t0,
+            stopped=stopped,
+            timed=campaign.examples is None,
+        )
         fuzz["replayed"], fuzz["replayed_diverging"] = replayed, diverging
         return ClusterResult(fuzz, stopped, workers, replayed, diverging)
     finally:

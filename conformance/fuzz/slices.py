@@ -173,9 +173,12 @@ def merge_stats(
     findings: int,
     seconds: float | None = None,
     stopped: str = "",
+    timed: bool = False,
 ) -> dict[str, Any]:
     """The figures of a campaign from its slices' (``(budget, FuzzStats.to_json() or None)``, in slice order;
-    None: the slice never ran, so its budget was asked and never sent, for the reason ``stopped``)."""
+    None: the slice never ran, so its budget was asked and never sent, for the reason ``stopped``). ``timed``:
+    the campaign was bounded by time, so it ended for that reason even when no slice was cut by it (the
+    time ran out between two slices)."""
     total = FuzzStats()
     reasons: set[str] = set()
     ran = 0
@@ -206,6 +209,8 @@ def merge_stats(
     total.findings = findings
     if seconds is not None:
         total.seconds = seconds
+    if timed and ExitReason.BUDGET.value in reasons:
+        reasons.add(ExitReason.DURATION.value)
     for reason in (ExitReason.GONE, ExitReason.DURATION, ExitReason.BUDGET, ExitReason.NOTHING):
         if reason.value in reasons:
             total.exit_reason = reason
