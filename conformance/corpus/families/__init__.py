@@ -4,7 +4,21 @@ each breaks one rule of a valid base document (:mod:`.documents`) at a time and 
 from __future__ import annotations
 
 from ..builder import Corpus
-from . import capabilities, common, core, parse, payload, progress, realistic, result, roundtrip, worker
+from . import (
+    capabilities,
+    common,
+    core,
+    fidelity,
+    lookalikes,
+    parse,
+    payload,
+    progress,
+    realistic,
+    result,
+    roundtrip,
+    textforms,
+    worker,
+)
 from .documents import BASE
 from .members import field_cases
 
@@ -18,6 +32,7 @@ def generate(c: Corpus) -> None:
     for kind in BASE:
         parse.cases(c, kind)
         common.cases(c, kind)
+        textforms.cases(c, kind)
     for f in core.fields() + result.fields() + progress.fields() + worker.fields() + common.fields() + payload.fields():
         field_cases(c, f)
     core.cases(c)
@@ -28,3 +43,5 @@ def generate(c: Corpus) -> None:
     capabilities.cases(c)
     roundtrip.cases(c)
     realistic.cases(c)
+    lookalikes.cases(c)
+    fidelity.cases(c)
