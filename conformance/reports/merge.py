@@ -8,8 +8,9 @@ campaigns' figures up: the merged stream holds the records, in the order, of the
 
 Streams that cannot be one run's shards are refused with a :class:`MergeError` naming the file and the
 mismatch: another suite version, corpus digest, seed, implementation, level, filters, fuzz budget or shard
-count; a stream that is not a shard; a shard given twice. A shard missing, or one that did not finish (no
-footer, a last line cut short, an interrupted run), is named too: the merge certifies nothing then.
+count; a stream that is not a shard; a shard given twice, or under another shard's label (a case in two
+shards). A shard missing, or one that did not finish (no footer, a last line cut short, an interrupted run),
+is named too: the merge certifies nothing then.
 """
 
 from __future__ import annotations
@@ -129,6 +130,19 @@ def _deal(shards: list[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]
                     "the shards did not run the same cases"
                 )
         out.extend(lists[i % n][i // n] for i in range(total))
+    # Every case is in one shard: a case met twice is a shard's stream given again under another label.
+    seen: dict[str, str] = {}
+    for k, (path, records) in enumerate(shards):
+        for r in records:
+            if r.get("type") != "result":
+                continue
+            case = str(r["id"]) if isinstance(r.get("id"), str) else repr(r.get("id"))  # edited: any value
+            if case in seen:
+                raise MergeError(
+                    f"{path}: shard {k + 1}/{n} holds case {case!r} again (also in {seen[case]}): "
+                    "the streams are not the shards of one run"
+                )
+            seen[case] = path
     return out
 
 

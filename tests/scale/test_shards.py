@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conformance.cli import main
+from conformance.corpus import MODES
 from conformance.reports import build_report, read_stream
 
 from .streams import MUTANT, PY, certify, findings, records
@@ -136,3 +138,26 @@ def test_a_bad_shard_option_is_a_usage_error(tmp_path: Path, bad: str, capsys: p
     code = certify(tmp_path / "r.jsonl", "--cmd", ADAPTER, "--shard", bad)
     assert code == 2
     assert f"--shard {bad!r}" in _one_line(capsys.readouterr().err)
+
+
+def test_a_shard_given_again_under_another_label_is_refused(
+    shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Shard 2's stream with shard 1's cases in it, as many per pass as shard 2 holds (so that the counts
+    # agree and only the cases tell): shard 1's records given again under shard 2's label.
+    one, two = records(shards["1"]), records(shards["2"])
+
+    def by_pass(recs: list[dict[str, Any]], which: str) -> list[dict[str, Any]]:
+        return [r for r in recs if r["type"] == "result" and (r["class"] in MODES) == (which == "other")]
+
+    forged = [two[0]]
+    for which in ("validate", "other"):
+        mine, theirs = by_pass(one, which), by_pass(two, which)
+        forged += mine[: len(theirs)] + theirs[len(mine) :]
+    forged += [r for r in two if r["type"] in ("finding", "footer")]
+    relabelled = tmp_path / "relabelled.jsonl"
+    relabelled.write_text("\n".join(json.dumps(r) for r in forged) + "\n", encoding="utf-8")
+    code, err = _merge(capsys, shards["1"], relabelled, shards["3"])
+    assert code == 2
+    line = _one_line(err)
+    assert f"{relabelled}: shard 2/3 holds case " in line and f"(also in {shards['1']})" in line
