@@ -6,11 +6,12 @@ into the same slices as a local run (:mod:`conformance.fuzz.slices`); each slice
 own connection to (or process of) the implementation, so the implementation must be reachable from the
 workers: a URL, or a command installed on each of them.
 
-Why Dask distributed, not Ray (measured for issue 14, each installed into an empty venv): Dask is pure
-Python (21 packages, 44 MiB, installed in 6 s; a local scheduler and two workers ready in 3 s), Ray is a
-binary wheel with its own object store and control services (20 packages, 259 MiB, 13 s; ``ray.init()``
-ready in 9.5 s). The job is a few hundred independent, seconds-long tasks whose inputs and outputs are a
-few kilobytes: nothing here needs Ray's object store or actors. Both retry a task whose worker died; Dask
+Why Dask distributed, not Ray (measured for issue 14, each installed into an empty venv): Dask is Python
+code with a few small compiled dependencies (psutil, msgpack, PyYAML: 21 packages, 44 MiB, installed in 6 s;
+a local scheduler and two workers ready in 3 s), Ray is a binary wheel with its own object store and control
+services (18 packages, 259 MiB, 13 s; ``ray.init()`` ready in 9.5 s). The job is a few hundred
+independent, seconds-long tasks whose inputs and outputs are a few kilobytes: nothing here needs Ray's
+object store or actors. Both retry a task whose worker died; Dask
 says which task failed (``KilledWorker``) after ``retries``, and a scheduler that cannot be reached is one
 error at connection time.
 
