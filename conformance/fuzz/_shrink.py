@@ -129,6 +129,20 @@ def _key(data: bytes, tree: Any) -> tuple[int, int]:
     return len(data), total
 
 
+def _smaller(best: Mutant, best_key: tuple[int, int]) -> Iterator[tuple[Mutant, bytes, tuple[int, int]]]:
+    """The candidates of ``best`` worth a predicate call: they render, and are smaller (or canonical and no
+    bigger), in the order they are tried."""
+    for cand, canonical in _candidates(best):
+        try:
+            data = cand.render()
+        except RenderError:
+            continue
+        key = _key(data, cand.tree)
+        if key >= best_key and not (canonical and key[0] <= best_key[0] and key[1] <= best_key[1]):
+            continue
+        yield cand, data, key
+
+
 def shrink(m: Mutant, still: Predicate, budget: int = 3000) -> tuple[Mutant, int]:
     """The smallest mutant derived from ``m`` for which ``still`` holds, and the predicate calls spent."""
     best = m
@@ -137,18 +151,65 @@ def shrink(m: Mutant, still: Predicate, budget: int = 3000) -> tuple[Mutant, int
     improved = True
     while improved and calls < budget:
         improved = False
-        for cand, canonical in _candidates(best):
+        for cand, data, key in _smaller(best, best_key):
             if calls >= budget:
                 break
-            try:
-                data = cand.render()
-            except RenderError:
-                continue
-            key = _key(data, cand.tree)
-            if key >= best_key and not (canonical and key[0] <= best_key[0] and key[1] <= best_key[1]):
-                continue
             calls += 1
             if still(cand, data):
                 best, best_key, improved = cand, key, True
                 break
+    return best, calls
+
+
+#: A batched shrink's window, first and largest: it doubles while no candidate of a batch holds and goes back
+#: to the first after one does (early candidates, whole members dropped, often hold at once; late ones rarely).
+WINDOW = (1, 64)
+#: A batched shrink's local check: None when the candidate is not worth asking about, else what the remote
+#: check needs of it (the reference's verdict, say).
+Local = Callable[[Mutant, bytes], Any]
+#: A batched shrink's remote check: per candidate (with its local result), whether it still holds.
+Remote = Callable[[list[tuple[Mutant, bytes, Any]]], list[bool]]
+
+
+def shrink_batched(
+    m: Mutant, local: Local, remote: Remote, budget: int = 3000, window: tuple[int, int] = WINDOW
+) -> tuple[Mutant, int]:
+    """:func:`shrink` with the predicate in two parts: ``local`` (cheap, here) and ``remote`` (asked of an
+    implementation for a batch of candidates at once, which a pipelined transport answers in little more than
+    the time of one). Candidates that pass ``local`` are gathered, in order, up to the window; ``remote``
+    answers them together; the first that holds is the new best, exactly as :func:`shrink` would have chosen
+    it for a deterministic implementation, and the calls counted are those :func:`shrink` would have made
+    (the candidates after it count for nothing). Returns the smallest mutant and the calls spent."""
+    first, most = window
+    best = m
+    best_key = _key(m.render(), m.tree)
+    calls = 0
+    improved = True
+    size = first
+    while improved and calls < budget:
+        improved = False
+        cands = _smaller(best, best_key)
+        exhausted = False
+        while not improved and not exhausted:
+            batch: list[tuple[Mutant, bytes, Any, tuple[int, int], int]] = []
+            while len(batch) < size and calls < budget:
+                nxt = next(cands, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                cand, data, key = nxt
+                calls += 1
+                checked = local(cand, data)
+                if checked is not None:
+                    batch.append((cand, data, checked, key, calls))
+            if calls >= budget:
+                exhausted = True
+            if not batch:
+                continue
+            answers = remote([(c, d, x) for c, d, x, _k, _n in batch])
+            for (cand, _data, _x, key, at), holds in zip(batch, answers, strict=True):
+                if holds:
+                    best, best_key, improved, calls = cand, key, True, at
+                    break
+            size = first if improved else min(most, size * 2)
     return best, calls

@@ -12,13 +12,17 @@ from ..model import Reply
 from ..transports import Implementation, ImplementationGone
 from . import _capabilities, _roundtrip
 from ._mutate import Mutant, agrees
-from ._shrink import shrink
+from ._shrink import WINDOW, shrink, shrink_batched
 from .cases import FuzzCase, plain
 from .judge import Verdict, judge, judge_match, judge_roundtrip
 from .stats import FuzzStats
 
 #: Predicate calls allowed to shrink one round-trip finding (each costs a validate and a round trip).
 ROUNDTRIP_SHRINK_BUDGET = 1000
+#: The window of candidates a validate shrink sends together, first and largest
+#: (:func:`._shrink.shrink_batched`); (1, 1) asks one at a time, as the sequential shrinker did, with the same
+#: result for a deterministic implementation.
+SHRINK_WINDOW = WINDOW
 
 
 def shrink_validate(
@@ -26,23 +30,30 @@ def shrink_validate(
 ) -> tuple[Mutant, bytes, Reply]:
     """The smallest document derived from ``start`` on which the implementation still diverges the same way:
     another verdict than the reference's or, ``missed``, the right verdict with an expected warning missing.
-    ``seen`` is the reply that showed the divergence, kept if the implementation is gone meanwhile."""
+    ``seen`` is the reply that showed the divergence, kept if the implementation is gone meanwhile.
+
+    Candidates the reference confirms go to the implementation in batches (one ``validate_many``); the first
+    in order that still diverges is kept, so the result is the one-at-a-time shrinker's."""
     last: dict[str, Reply] = {}
     first = start.valid
 
-    def still(cand: Mutant, data: bytes) -> bool:
+    def local(cand: Mutant, data: bytes) -> reference.ValidationResult | None:
         expected = reference.validate(data, cand.kind)
-        if not agrees(cand, expected) or expected.valid != first:
-            return False
-        reply = impl.validate(cand.kind, data)
-        verdict = judge(expected, reply, warnings=missed)
-        diverges = verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
-        if diverges:
-            last["reply"] = reply
-        return diverges
+        return expected if agrees(cand, expected) and expected.valid == first else None
+
+    def remote(batch: list[tuple[Mutant, bytes, reference.ValidationResult]]) -> list[bool]:
+        replies = list(impl.validate_many((cand.kind, data) for cand, data, _ in batch))
+        out: list[bool] = []
+        for (_cand, _data, expected), reply in zip(batch, replies, strict=False):
+            verdict = judge(expected, reply, warnings=missed)
+            diverges = verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
+            if diverges and not any(out):
+                last["reply"] = reply  # the first that holds is the one kept
+            out.append(diverges)
+        return out + [False] * (len(batch) - len(out))
 
     try:
-        small, calls = shrink(start, still)
+        small, calls = shrink_batched(start, local, remote, window=SHRINK_WINDOW)
         stats.shrink_calls += calls
         data = small.render()
         reply = last.get("reply") or impl.validate(case.kind, data)
