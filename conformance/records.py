@@ -71,9 +71,11 @@ class Header:
     #: Generated documents asked for (0: no fuzz campaign).
     fuzz: int = 0
     timeout: float | None = None
+    #: ``(K, N)``: the run is shard K of N (``vmjob certify --shard K/N``); None: a whole run.
+    shard: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "type": "header",
             "suite_version": self.suite_version,
             "corpus_digest": self.corpus_digest,
@@ -86,6 +88,9 @@ class Header:
             "fuzz": self.fuzz,
             "timeout": self.timeout,
         }
+        if self.shard is not None:
+            out["shard"] = {"index": self.shard[0], "count": self.shard[1]}
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Header:
@@ -117,7 +122,19 @@ class Header:
             rules=_strings(filters.get("rules")),
             fuzz=fuzz if isinstance(fuzz, int) and not isinstance(fuzz, bool) and fuzz > 0 else 0,
             timeout=float(timeout) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None,
+            shard=_shard(d.get("shard")),
         )
+
+
+def _shard(value: Any) -> tuple[int, int] | None:
+    """A header's ``shard`` (``{"index": K, "count": N}``, 1 <= K <= N), or None when absent or not one."""
+    if not isinstance(value, dict):
+        return None
+    k, n = value.get("index"), value.get("count")
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (k, n)):
+        return None
+    assert isinstance(k, int) and isinstance(n, int)
+    return (k, n) if 1 <= k <= n else None
 
 
 @dataclass(frozen=True, slots=True)

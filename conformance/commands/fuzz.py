@@ -23,7 +23,7 @@ from .. import __version__, safejson
 from ..cli import UsageError
 from ..transports import Implementation, TransportError, open_implementation
 from ..transports.base import ImplementationGone
-from .certify import TRANSPORT_OPTIONS, add_target_options, add_transport_options, options
+from .certify import TRANSPORT_OPTIONS, add_target_options, add_transport_options, add_workers_option, options, workers
 
 #: Findings are a few levels deep; a deeper line is not one the suite wrote.
 RECORD_DEPTH = 32
@@ -56,6 +56,14 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", dest="kinds", action="append", default=[], choices=KINDS, metavar="KIND")
     p.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES, metavar="CLASS")
     add_transport_options(p)
+    add_workers_option(p)  # the fast engine's campaign is cut into slices shared out; --engine hypothesis runs on one
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the campaign's slices as tasks of the Dask cluster whose scheduler is at ADDRESS "
+        "(tcp://HOST:8786; needs pip install 'vmjob[cluster]'); findings are shared as it runs: each task "
+        "replays those already found first. The implementation must be reachable from every worker",
+    )
     p.add_argument("--report", metavar="FILE", help="write header, findings and footer (.jsonl, or .json)")
     p.add_argument("--replay", metavar="REPORT", help="re-run a report's findings instead of fuzzing")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -154,14 +162,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("one of --cmd, --one-shot, --url, --python is required (or --replay REPORT)")
     if args.examples is not None and args.examples < 1:
         raise UsageError(f"--examples={args.examples} must be >= 1")
-    if args.duration is not None and not args.duration > 0:
-        raise UsageError(f"--duration={args.duration} must be > 0")
+    if args.duration is not None and not 0 < args.duration < float("inf"):  # inf: no clock reads a deadline at inf
+        raise UsageError(f"--duration={args.duration} must be a finite number of seconds > 0 (Ctrl-C stops one)")
     if args.engine == "hypothesis" and args.duration is not None:
         raise UsageError("--duration is not supported with --engine hypothesis; give --examples")
+    if args.cluster is not None and args.engine != "fast":
+        raise UsageError("--cluster runs the fast engine's slices; it cannot run --engine hypothesis")
     # Imported here, not at the top: `vmjob fuzz --help` imports this module and does not need the fuzzer.
     from ..fuzz.differential import DEFAULT_EXAMPLES, FuzzStats, fuzz
 
     seed = args.seed if args.seed is not None else random.randrange(2**32)
+    n = workers(args)
     impl = _open(*tgt, args)
     try:
         report = _Report(args.report)
@@ -194,24 +205,37 @@ def run(args: argparse.Namespace) -> int:
     )
     stopped = ""
     interrupted = True
+    sliced: dict[str, Any] | None = None
+
+    def found(finding: dict[str, Any]) -> None:
+        nonlocal findings, counted
+        findings += 1
+        counted += bool(finding["counted"])
+        report.add(finding)
+        if not args.quiet:
+            _show(finding, findings, out)
+
     try:
-        for finding in fuzz(
-            impl,
-            examples=examples,
-            duration=args.duration,
-            seed=seed,
-            kinds=args.kinds,
-            classes=args.classes,
-            level=args.level,
-            timeout=args.timeout,
-            stats=stats,
-            engine=args.engine,
+        if args.engine == "fast":
+            sliced, stopped = _sliced(impl, tgt, args, seed, examples, found, n)
+            interrupted = False
+        for finding in (
+            ()
+            if args.engine == "fast"
+            else fuzz(
+                impl,
+                examples=examples,
+                duration=args.duration,
+                seed=seed,
+                kinds=args.kinds,
+                classes=args.classes,
+                level=args.level,
+                timeout=args.timeout,
+                stats=stats,
+                engine=args.engine,
+            )
         ):
-            findings += 1
-            counted += bool(finding["counted"])
-            report.add(finding)
-            if not args.quiet:
-                _show(finding, findings, out)
+            found(finding)
         interrupted = False
     except ImplementationGone as err:
         stopped = f"fuzzing stopped: {err}"
@@ -225,10 +249,12 @@ def run(args: argparse.Namespace) -> int:
                 "interrupted": interrupted,
                 "stopped": stopped,
                 "stderr": "",
-                "stats": stats.to_json(),
+                "stats": sliced if sliced is not None else stats.to_json(),
             }
         )
         report.close()
+    if sliced is not None:
+        _count(stats, sliced)
     rate = f" ({stats.examples / stats.seconds:,.0f}/s)" if stats.seconds else ""
     where = f"; report: {args.report}" if args.report else ""
     skipped = f", {stats.skipped} the transport could not carry" if stats.skipped else ""
@@ -252,6 +278,56 @@ def run(args: argparse.Namespace) -> int:
         print("vmjob fuzz: nothing was fuzzed: no kind or class within the implementation's claim", file=sys.stderr)
         return 2
     return 1 if counted else 0
+
+
+def _sliced(
+    impl: Implementation,
+    tgt: tuple[str, str],
+    args: argparse.Namespace,
+    seed: int,
+    examples: int | None,
+    found: Any,
+    n: int,
+) -> tuple[dict[str, Any], str]:
+    """The fast engine's campaign cut into slices over ``n`` workers (:mod:`conformance.parallel`): the same
+    findings whatever ``n``; its figures and why it stopped early ("" when it did not)."""
+    from ..fuzz.slices import Campaign
+    from ..parallel import Pool, slice_units
+    from ..runner import RunConfig
+
+    campaign = Campaign(seed, examples, args.duration, tuple(args.kinds), tuple(args.classes), args.level)
+    if args.cluster is not None:
+        from ..cluster import ClusterError, run_campaign
+
+        try:
+            done = run_campaign(args.cluster, tgt, options(args), campaign, slice_units(campaign), found)
+        except ClusterError as err:
+            raise UsageError(str(err)) from err
+        if not args.quiet:
+            print(
+                f"vmjob fuzz: {done.workers} cluster worker(s); {done.replayed} known finding(s) replayed first "
+                f"by later tasks, {done.diverging} still diverging",
+                file=sys.stderr,
+            )
+        return done.fuzz, done.stopped
+    config = RunConfig(
+        level=args.level,
+        seed=seed,
+        fuzz=examples or 0,
+        timeout=args.timeout,
+        transport={"kind": tgt[0], "target": tgt[1]},
+        options=options(args),
+    )
+    result = Pool(impl, config, campaign, found, n).run(slice_units(campaign))
+    assert result.fuzz is not None
+    return result.fuzz, result.stopped
+
+
+def _count(stats: Any, figures: dict[str, Any]) -> None:
+    """``stats`` (a FuzzStats) given the figures of a sliced campaign, for the summary line."""
+    for name in ("examples", "faults", "skipped", "declined", "seconds", "outside_claim"):
+        if name in figures:
+            setattr(stats, name, figures[name])
 
 
 def read_records(path: str) -> Iterator[dict[str, Any]]:

@@ -76,7 +76,16 @@ def register(sub: Any) -> None:
         action="store_true",
         help="drive the members in-process instead of through the persistent transport (faster, same verdicts)",
     )
-    p.add_argument("--jobs", type=int, default=2, metavar="N", help="members scored at once (default: 2)")
+    p.add_argument(
+        "--workers",
+        "--jobs",
+        dest="jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="members scored at once, each through its own implementation process; the scores and the output "
+        "are the same whatever N (default: the number of cores; --jobs is the old name)",
+    )
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (default: 10)")
     p.add_argument(
         "--no-hostile",
@@ -185,8 +194,12 @@ def _survivor_notes(scores: list[Score], fuzz_ran: bool) -> Iterator[str]:
 def run(args: argparse.Namespace) -> int:
     if args.fuzz_budget < 0:
         raise UsageError(f"--fuzz-budget={args.fuzz_budget} must be 0 or more")
+    if args.jobs is None:
+        import os
+
+        args.jobs = os.cpu_count() or 1
     if args.jobs < 1:
-        raise UsageError(f"--jobs={args.jobs} must be at least 1")
+        raise UsageError(f"--workers={args.jobs} must be at least 1")
     if args.timeout <= 0:
         raise UsageError(f"--timeout={args.timeout} must be more than 0")
     corpus = Path(args.corpus) if args.corpus else None
@@ -229,6 +242,13 @@ def run(args: argparse.Namespace) -> int:
     refused = sum(1 for h in hostile if not h["conformant"])
     if hostile:
         print(f"hostile implementations: {refused}/{len(hostile)} refused certification")
+    # The worker zoo: the behaviour mutation score (conformance/behaviour/score.py), scored in-process.
+    from ..behaviour.score import behaviour_met, behaviour_score
+    from ..behaviour.score import render as render_behaviour
+
+    worker_zoo = None if args.only or args.family else behaviour_score(seed=args.seed, corpus=corpus)
+    if worker_zoo is not None:
+        print("\n".join(render_behaviour(worker_zoo)))
     if args.json:
         body = {
             "fuzz_budget": budget,
@@ -239,13 +259,14 @@ def run(args: argparse.Namespace) -> int:
             + ([{"family": "hostile", "members": len(hostile), "refused": refused}] if hostile else []),
             "totals": total.to_json(),
             "hostile": hostile,
+            "behaviour": worker_zoo,
         }
         try:
             Path(args.json).write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as err:
             raise UsageError(f"cannot write --json {args.json!r}: {err.strerror or err}") from err
     sys.stdout.flush()
-    return 0 if total.met and refused == len(hostile) else 1
+    return 0 if total.met and refused == len(hostile) and behaviour_met(worker_zoo) else 1
 
 
 def _hostile(corpus: Path, seed: int, jobs: int) -> list[dict[str, Any]]:
