@@ -116,6 +116,10 @@ def _size(m: Mutant) -> int | None:
 
 def _key(data: bytes, tree: Any) -> tuple[int, int]:
     """Smaller is simpler: fewer bytes, then smaller integers (so 200 can shrink to 11 at equal length)."""
+    return len(data), _total(tree)
+
+
+def _total(tree: Any) -> int:
     total = 0
     stack = [tree]
     while stack:
@@ -126,21 +130,26 @@ def _key(data: bytes, tree: Any) -> tuple[int, int]:
             stack.extend(v)
         elif isinstance(v, int) and not isinstance(v, bool):
             total += min(abs(v), 2**64)
-    return len(data), total
+    return total
 
 
-def _smaller(best: Mutant, best_key: tuple[int, int]) -> Iterator[tuple[Mutant, bytes, tuple[int, int]]]:
-    """The candidates of ``best`` worth a predicate call: they render, and are smaller (or canonical and no
-    bigger), in the order they are tried."""
+def _smaller(best: Mutant, best_key: tuple[int, int]) -> Iterator[tuple[Mutant, bytes]]:
+    """The candidates of ``best`` worth a predicate call: they render, and their key is smaller (or they are
+    canonical and their key no bigger), in the order they are tried. The integers are summed only where the
+    lengths tie (a shorter candidate is smaller, a longer one never worth it, whatever its integers)."""
+    best_len, best_total = best_key
     for cand, canonical in _candidates(best):
         try:
             data = cand.render()
         except RenderError:
             continue
-        key = _key(data, cand.tree)
-        if key >= best_key and not (canonical and key[0] <= best_key[0] and key[1] <= best_key[1]):
+        if len(data) > best_len:
             continue
-        yield cand, data, key
+        if len(data) == best_len:
+            total = _total(cand.tree)
+            if total > best_total or (total == best_total and not canonical):
+                continue
+        yield cand, data
 
 
 def shrink(m: Mutant, still: Predicate, budget: int = 3000) -> tuple[Mutant, int]:
@@ -151,12 +160,12 @@ def shrink(m: Mutant, still: Predicate, budget: int = 3000) -> tuple[Mutant, int
     improved = True
     while improved and calls < budget:
         improved = False
-        for cand, data, key in _smaller(best, best_key):
+        for cand, data in _smaller(best, best_key):
             if calls >= budget:
                 break
             calls += 1
             if still(cand, data):
-                best, best_key, improved = cand, key, True
+                best, best_key, improved = cand, _key(data, cand.tree), True
                 break
     return best, calls
 
@@ -191,25 +200,25 @@ def shrink_batched(
         cands = _smaller(best, best_key)
         exhausted = False
         while not improved and not exhausted:
-            batch: list[tuple[Mutant, bytes, Any, tuple[int, int], int]] = []
+            batch: list[tuple[Mutant, bytes, Any, int]] = []
             while len(batch) < size and calls < budget:
                 nxt = next(cands, None)
                 if nxt is None:
                     exhausted = True
                     break
-                cand, data, key = nxt
+                cand, data = nxt
                 calls += 1
                 checked = local(cand, data)
                 if checked is not None:
-                    batch.append((cand, data, checked, key, calls))
+                    batch.append((cand, data, checked, calls))
             if calls >= budget:
                 exhausted = True
             if not batch:
                 continue
-            answers = remote([(c, d, x) for c, d, x, _k, _n in batch])
-            for (cand, _data, _x, key, at), holds in zip(batch, answers, strict=True):
+            answers = remote([(c, d, x) for c, d, x, _n in batch])
+            for (cand, data, _x, at), holds in zip(batch, answers, strict=True):
                 if holds:
-                    best, best_key, improved, calls = cand, key, True, at
+                    best, best_key, improved, calls = cand, _key(data, cand.tree), True, at
                     break
             size = first if improved else min(most, size * 2)
     return best, calls
