@@ -12,6 +12,7 @@ value of a member: the shrinker replaces values with them.
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections.abc import Callable
 from typing import Any
@@ -46,8 +47,6 @@ def text(rng: random.Random, lo: int = 0, hi: int = 12) -> str:
 
 def timestamp(rng: random.Random, years: tuple[int, int] = (1970, 2029)) -> str:
     """A strict, calendar-valid RFC 3339 timestamp (leap days and leap seconds included)."""
-    import calendar
-
     y = rng.randint(*years)
     mo = rng.randint(1, 12)
     d = rng.randint(1, calendar.monthrange(y, mo)[1])
@@ -110,31 +109,44 @@ def _integer(rng: random.Random, lo: int, hi: int) -> int:
 
 
 def _string(rng: random.Random, node: SNode) -> str:
+    return _string_maker(node)(rng)
+
+
+def _string_maker(node: SNode) -> Callable[[random.Random], str]:
+    """The generator of ``node``'s strings, its schema read once (the choice of generator depends only on it)."""
     s = node.schema
     if "const" in s:
-        return str(s["const"])
+        const = str(s["const"])
+        return lambda rng: const
     if "enum" in s:
-        return str(rng.choice(s["enum"]))
+        enum = s["enum"]
+        return lambda rng: str(rng.choice(enum))
     if s.get("format") == "date-time":
-        return timestamp(rng)
+        return timestamp
     if s.get("x-path"):
-        return path(rng)
+        return path
     pattern = s.get("pattern")
     if pattern == _CHECKSUM:
-        prefix = rng.choice(("", "sha256:", "SHA256:", "Sha256:"))
-        return prefix + "".join(rng.choices(_HEX, k=64))
+        return lambda rng: rng.choice(("", "sha256:", "SHA256:", "Sha256:")) + "".join(rng.choices(_HEX, k=64))
     if pattern == _OPERATION:
-        return operation(rng)
+        return operation
     if pattern == _PAYLOAD_TYPE:
-        return operation(rng) + f".v{rng.randint(0, 12)}"
+        return lambda rng: operation(rng) + f".v{rng.randint(0, 12)}"
     if pattern is not None:
-        raise ValueError(f"pattern={pattern!r}: the fast generator has no generator for this schema pattern")
+
+        def unknown(rng: random.Random) -> str:
+            raise ValueError(f"pattern={pattern!r}: the fast generator has no generator for this schema pattern")
+
+        return unknown
     lo = s.get("minLength", 0)
     if node.rule == "core.job_id":
-        return "".join(rng.choices(_SAFE_ID + "éß中", k=rng.randint(lo, lo + 24)))
+        return lambda rng: "".join(rng.choices(_SAFE_ID + "éß中", k=rng.randint(lo, lo + 24)))
     if node.rule == "core.constraints.minimum_worker_version":
-        return f"{rng.randint(0, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 20)}" + rng.choice(("", "-rc.1", "+b5"))
-    return text(rng, lo, max(lo, 12))
+        return lambda rng: (
+            f"{rng.randint(0, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 20)}" + rng.choice(("", "-rc.1", "+b5"))
+        )
+    hi = max(lo, 12)
+    return lambda rng: text(rng, lo, hi)
 
 
 def operation(rng: random.Random) -> str:
@@ -142,40 +154,78 @@ def operation(rng: random.Random) -> str:
     return ".".join(segments)
 
 
+#: A value's generator: (rng, depth, fill) -> a valid value.
+Maker = Callable[[random.Random, int, float], Json]
+#: Each schema node's generator, made once (nodes live as long as their schema tree, which is cached).
+_MAKERS: dict[SNode, Maker] = {}
+
+
 def value(rng: random.Random, node: SNode, depth: int = 0, fill: float = 0.5) -> Json:
     """A random valid value for ``node`` (structure only; :func:`document` applies the semantic rules).
 
     ``fill`` is the chance that each optional member is present.
     """
+    make = _MAKERS.get(node)
+    if make is None:
+        make = _MAKERS[node] = _maker(node)
+    return make(rng, depth, fill)
+
+
+def _maker(node: SNode) -> Maker:
+    """``node``'s generator: what its schema says (types, bounds, members) read once, the random draws in the
+    order a walk of the schema makes them."""
     types = node.types
     if types is None:
-        return freeform(rng, depth)
-    t = types[0] if len(types) == 1 else ("null" if "null" in types and rng.random() < 0.2 else types[0])
+        return lambda rng, depth, fill: freeform(rng, depth)
+    if len(types) == 1:
+        return _typed(node, types[0])
+    first = _typed(node, types[0])
+    if "null" not in types:
+        return first
+    return lambda rng, depth, fill: None if rng.random() < 0.2 else first(rng, depth, fill)
+
+
+def _typed(node: SNode, t: str) -> Maker:
     if t == "null":
-        return None
+        return lambda rng, depth, fill: None
     if t == "string":
-        return _string(rng, node)
+        string = _string_maker(node)
+        return lambda rng, depth, fill: string(rng)
     if t == "boolean":
-        return rng.random() < 0.5
+        return lambda rng, depth, fill: rng.random() < 0.5
     if t == "integer":
         lo, hi, _top = node.integer_bounds or (0, 2**31, 0)
-        return _integer(rng, lo, hi)
+        return lambda rng, depth, fill: _integer(rng, lo, hi)
     if t == "array":
-        item = node.items
-        n = rng.randint(node.schema.get("minItems", 0), 3)
-        return [value(rng, item, depth + 1, fill) if item else freeform(rng, depth + 1) for _ in range(n)]
+        item, least = node.items, node.schema.get("minItems", 0)
+
+        def array(rng: random.Random, depth: int, fill: float) -> Json:
+            n = rng.randint(least, 3)
+            return [value(rng, item, depth + 1, fill) if item else freeform(rng, depth + 1) for _ in range(n)]
+
+        return array
     if t == "object":
         if node.freeform_object:
-            return freeform_object(rng, depth)
-        out: dict[str, Json] = {}
-        for name, sub in node.props.items():
-            if name in node.required or rng.random() < fill:
-                out[name] = value(rng, sub, depth + 1, fill)
-        if node.extra is not None:
-            for _ in range(rng.randint(0, 3)):
-                out[text(rng, 1, 8)] = value(rng, node.extra, depth + 1, fill)
-        return out
-    raise ValueError(f"type={t!r}: the fast generator has no generator for this schema type")
+            return lambda rng, depth, fill: freeform_object(rng, depth)
+        members = [(name, name in node.required, sub) for name, sub in node.props.items()]
+        extra = node.extra
+
+        def obj(rng: random.Random, depth: int, fill: float) -> Json:
+            out: dict[str, Json] = {}
+            for name, required, sub in members:
+                if required or rng.random() < fill:
+                    out[name] = value(rng, sub, depth + 1, fill)
+            if extra is not None:
+                for _ in range(rng.randint(0, 3)):
+                    out[text(rng, 1, 8)] = value(rng, extra, depth + 1, fill)
+            return out
+
+        return obj
+
+    def unknown(rng: random.Random, depth: int, fill: float) -> Json:
+        raise ValueError(f"type={t!r}: the fast generator has no generator for this schema type")
+
+    return unknown
 
 
 # --- the semantic rules, applied after the structural walk -------------------------------------------------
