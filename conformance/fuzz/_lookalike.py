@@ -126,11 +126,14 @@ def plans(kind: str, doc: Json) -> list[Plan]:
         plan(SYNTAX, "literal-type", literal_type)
     constrained = [(p, n, v) for p, n, v in strings if _constrained(n) and n.schema.get("format") != "date-time"]
     if constrained:
+        # Half the time a member a regular expression checks, and a final line feed: where ``$`` goes wrong.
+        matched = [(p, n, v) for p, n, v in constrained if n is not None and "pattern" in n.schema]
 
         def ends(r: random.Random) -> Mutant:
-            p, n, v = r.choice(constrained)
-            end = r.choice(ENDS)
-            new = v + end if r.random() < 0.7 else end + v
+            regex = bool(matched) and r.random() < 0.5
+            p, n, v = r.choice(matched if regex else constrained)
+            end = "\n" if r.random() < 0.5 else r.choice(ENDS)
+            new = v + end if regex or r.random() < 0.7 else end + v
             return replace(base, tree=set_at(doc, p, new), rule=_text_rule(n) if n else SYNTAX, expect="invalid",
                            operator="string-ends", pin=p)  # fmt: skip
 
