@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 import reference
 
 from . import _gen
+from ._profiles import BAD_TIMESTAMPS, LENIENT_TIMESTAMPS, RELATIVE, TRAVERSALS, WRONG, Profile, profile
 from ._schemas import SNode, kind_root, payload_root, pointer
 
 Json = Any
@@ -187,9 +188,6 @@ def _types_of(v: Json) -> str:
     return "object"
 
 
-_WRONG = {"string": "x", "integer": 7, "boolean": True, "array": [], "object": {}, "null": None}
-
-
 def plans(kind: str, doc: Json) -> list[Plan]:
     """Every mutation this document admits, each with the rule it breaks."""
     out: list[Plan] = []
@@ -219,66 +217,16 @@ def plans(kind: str, doc: Json) -> list[Plan]:
         if node is None:
             continue
         if path:
-            _value_plans(path, _profile(node), v, plan, value_mutant, raw_mutant)
+            _value_plans(path, profile(node), v, plan, value_mutant, raw_mutant)
         if isinstance(v, dict) and node.types and "object" in node.types:
             _object_plans(kind, doc, path, node, v, plan, base)
     _document_plans(kind, doc, every, plan, base, value_mutant, raw_mutant)
     return out
 
 
-_BAD_BY_PATTERN = {
-    _gen._OPERATION: (".", "a.", ".a", "nodot", "a..b", ""),
-    _gen._PAYLOAD_TYPE: ("a.b.vX", "a..v1", "a.b.v", "a.v1", "a.b.1", "a.b.V1"),
-    _gen._CHECKSUM: ("sha256:" + "0" * 63, "md5:" + "0" * 64, "0" * 63 + "g", "sha1:" + "a" * 40, "0" * 65),
-}
-_TRAVERSALS = ("/a/../b", "../etc/passwd", "/srv/..", "a\\..\\b", "/a/\x00b", "..")
-_RELATIVE = ("a/b", "vm.qcow2", "./x", "~/x", "C:\\vm.img")
-
-
-@dataclass(frozen=True)
-class _Profile:
-    """What the value plans need of a schema node, derived once per node (a node is a subschema: its rule,
-    the types it does not allow, its constraints)."""
-
-    rule: str
-    wrong: tuple[str, ...]
-    allowed: frozenset[str] | None
-    min_length: int
-    bad_pattern: tuple[str, ...] | None
-    timestamp: bool
-    path: bool
-    min_items: int
-    bounds: tuple[int, int, int] | None
-
-
-_PROFILES: dict[SNode, _Profile] = {}
-
-
-def _profile(node: SNode) -> _Profile:
-    p = _PROFILES.get(node)
-    if p is None:
-        s, types = node.schema, node.types
-        wrong: tuple[str, ...] = ()
-        if types is not None:
-            wrong = tuple(t for t in _WRONG if t not in types and not (t == "integer" and "number" in types))
-        allowed = frozenset({s["const"]} if "const" in s else s["enum"]) if "const" in s or "enum" in s else None
-        p = _PROFILES[node] = _Profile(
-            node.rule,
-            wrong,
-            allowed,
-            s.get("minLength", 0),
-            _BAD_BY_PATTERN.get(s.get("pattern")),  # type: ignore[arg-type]
-            s.get("format") == "date-time",
-            bool(s.get("x-path")),
-            s.get("minItems", 0),
-            node.integer_bounds,
-        )
-    return p
-
-
 def _value_plans(
     path: Path,
-    prof: _Profile,
+    prof: Profile,
     v: Json,
     plan: AddPlan,
     value_mutant: ValueMutant,
@@ -287,7 +235,7 @@ def _value_plans(
     rule = prof.rule
     wrong = prof.wrong
     if wrong:
-        plan(rule, "wrong-type", path, lambda r: value_mutant(rule, "wrong-type", path, _WRONG[r.choice(wrong)]))
+        plan(rule, "wrong-type", path, lambda r: value_mutant(rule, "wrong-type", path, WRONG[r.choice(wrong)]))
     if isinstance(v, str):
         allowed = prof.allowed
         if allowed is not None:
@@ -327,13 +275,13 @@ def _value_plans(
                 "payload.path",
                 "path-traversal",
                 path,
-                lambda r: value_mutant("payload.path", "path-traversal", path, r.choice(_TRAVERSALS)),
+                lambda r: value_mutant("payload.path", "path-traversal", path, r.choice(TRAVERSALS)),
             )
             plan(
                 "payload.path.absolute",
                 "relative-path",
                 path,
-                lambda r: value_mutant("payload.path.absolute", "relative-path", path, r.choice(_RELATIVE)),
+                lambda r: value_mutant("payload.path.absolute", "relative-path", path, r.choice(RELATIVE)),
             )
         return  # a string is no list and no integer
     least = prof.min_items
@@ -431,7 +379,7 @@ def _object_plans(
         def duplicate(r: random.Random) -> Mutant:
             name = r.choice(sorted(v))
             s = _SENTINEL.format(1)
-            other = _WRONG[r.choice([t for t in _WRONG if t != _types_of(v[name])])]
+            other = WRONG[r.choice([t for t in WRONG if t != _types_of(v[name])])]
             second = json.dumps(other) if r.random() < 0.7 else json.dumps(v[name], ensure_ascii=False)
             new = dict(v)
             new[s] = s
@@ -451,40 +399,11 @@ def _object_plans(
 
 
 def _bad_timestamp(r: random.Random) -> str:
-    return r.choice(
-        (
-            "2023-02-29T10:00:00Z",
-            "2024-02-30T10:00:00Z",
-            "2024-04-31T00:00:00Z",
-            "2024-13-01T00:00:00Z",
-            "2024-00-10T00:00:00Z",
-            "2024-01-01T24:00:00Z",
-            "2024-01-01T23:60:00Z",
-            "2024-01-01T23:59:61Z",
-            "2024-01-01T10:00:00",
-            "2024-01-01T10:00Z",
-            "2024-01-01",
-            "yesterday",
-            "",
-            "2024-01-01T10:00:00+24:00",
-            "1700000000",
-        )
-    )
+    return r.choice(BAD_TIMESTAMPS)
 
 
 def _lenient_timestamp(r: random.Random) -> str:
-    return r.choice(
-        (
-            "2024-01-01 10:00:00Z",
-            "2024-01-01T10:00:00+0530",
-            "2024-01-01T10:00:00UTC",
-            "2024-1-1T10:00:00Z",
-            "2024-01-01T9:00:00Z",
-            " 2024-01-01T10:00:00Z",
-            "2024-01-01T10:00:00Z ",
-            "2024-01-01T10:00:00 Z",
-        )
-    )
+    return r.choice(LENIENT_TIMESTAMPS)
 
 
 def _document_plans(
