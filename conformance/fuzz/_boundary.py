@@ -242,8 +242,14 @@ def _has_path(tree: Json, path: Path) -> bool:
 
 def _plain(node: SNode) -> bool:
     """A string member with no rule beyond its type and length (no pattern, format, path, enum, sub-rule)."""
-    extra = set(node.schema) - {"type", "x-rule", "minLength", "maxLength", "default", "description"}
-    return not extra and not any(r.startswith(node.rule + ".") for r in reference.RULES)
+    plain = _PLAIN.get(node)
+    if plain is None:  # derived once per node: a walk of the rule table
+        extra = set(node.schema) - {"type", "x-rule", "minLength", "maxLength", "default", "description"}
+        plain = _PLAIN[node] = not extra and not any(r.startswith(node.rule + ".") for r in reference.RULES)
+    return plain
+
+
+_PLAIN: dict[SNode, bool] = {}
 
 
 def _length_string(rng: random.Random, n: int, heavy: bool) -> str:

@@ -156,16 +156,18 @@ class RawMutant(Protocol):
 def sites(kind: str, doc: Json) -> Iterator[Site]:
     """Every (path, schema node, value) of a document, outermost first."""
     stack: list[tuple[Path, SNode | None, Json]] = [((), kind_root(kind), doc)]
+    job = kind == "job"
     while stack:
         path, node, v = stack.pop()
         yield path, node, v
         if node is None:
             continue
         if isinstance(v, dict):
+            props, extra = node.props, node.extra
+            # A job's payload.data: the schema of its known type, when it has one.
+            known = job and path == ("payload",) and v.get("type") in reference.PAYLOAD_TYPES
             for k, child in v.items():
-                sub = node.props.get(k, node.extra)
-                if kind == "job" and path == ("payload",) and k == "data" and v.get("type") in reference.PAYLOAD_TYPES:
-                    sub = payload_root(v["type"])
+                sub = payload_root(v["type"]) if known and k == "data" else props.get(k, extra)
                 stack.append(((*path, k), sub, child))
         elif isinstance(v, list) and node.items is not None:
             for i, child in enumerate(v):
