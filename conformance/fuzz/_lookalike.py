@@ -139,10 +139,12 @@ def plans(kind: str, doc: Json) -> list[Plan]:
 
         plan(SYNTAX, "string-ends", ends)
     digits = [(p, n, v) for p, n, v in strings if any(c in "0123456789" for c in v)]
+    # Half the time a member a regular expression checks: where ``\d`` takes any Unicode digit.
+    checked = [(p, n, v) for p, n, v in digits if n is not None and "pattern" in n.schema]
     if digits:
 
         def other_digits(r: random.Random) -> Mutant:
-            p, n, v = r.choice(digits)
+            p, n, v = r.choice(checked if checked and r.random() < 0.5 else digits)
             zero = r.choice(OTHER_ZEROS)
             every_digit = r.random() < 0.5
             new, done = [], False
