@@ -20,9 +20,20 @@ from .stats import FuzzStats
 #: Predicate calls allowed to shrink one round-trip finding (each costs a validate and a round trip).
 ROUNDTRIP_SHRINK_BUDGET = 1000
 #: The window of candidates a validate shrink sends together, first and largest
-#: (:func:`._shrink.shrink_batched`); (1, 1) asks one at a time, as the sequential shrinker did, with the same
-#: result for a deterministic implementation.
-SHRINK_WINDOW = WINDOW
+#: (:func:`._shrink.shrink_batched`), when the transport pipelines; (1, 1) asks one at a time, as the
+#: sequential shrinker did, with the same result for a deterministic implementation. The largest bounds what a
+#: batch whose first candidate holds costs for nothing (the reference's verdict and an answer for the rest).
+SHRINK_WINDOW = (WINDOW[0], 16)
+
+
+def pipelines(impl: Implementation) -> bool:
+    """Whether ``impl`` answers a batch faster than its documents one by one: its transport overrides
+    ``validate_many`` (which transports that pipeline do); a wrapper (``inner``) is judged by what it wraps. A
+    one-shot or HTTP implementation is asked one candidate at a time: a batch would only add documents."""
+    inner = getattr(impl, "inner", None)
+    if isinstance(inner, Implementation):
+        return pipelines(inner)
+    return type(impl).validate_many is not Implementation.validate_many
 
 
 def shrink_validate(
@@ -53,7 +64,8 @@ def shrink_validate(
         return out + [False] * (len(batch) - len(out))
 
     try:
-        small, calls = shrink_batched(start, local, remote, window=SHRINK_WINDOW)
+        window = SHRINK_WINDOW if pipelines(impl) else (1, 1)
+        small, calls = shrink_batched(start, local, remote, window=window)
         stats.shrink_calls += calls
         data = small.render()
         reply = last.get("reply") or impl.validate(case.kind, data)

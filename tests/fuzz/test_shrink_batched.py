@@ -14,7 +14,8 @@ from conformance.fuzz import _gen, shrinking
 from conformance.fuzz._mutate import Mutant
 from conformance.fuzz._shrink import shrink, shrink_batched
 from conformance.fuzz.differential import fuzz
-from conformance.model import Reply
+from conformance.model import ImplInfo, Reply
+from conformance.transports import Implementation
 from conformance.transports.inprocess import InProcess
 
 from .fakes import FAKES
@@ -47,6 +48,8 @@ class _Counting(InProcess):
         return next(iter(self.validate_many([(kind, data)])))
 
 
+#: The shrinker's window as the campaign uses it (read before a test changes it).
+DEFAULT_WINDOW = shrinking.SHRINK_WINDOW
 #: The fakes whose shrinks meet candidates the implementation no longer gets wrong.
 FEWER_ROUND_TRIPS = ("last_wins_duplicates", "job_id_in_bytes")
 
@@ -68,7 +71,7 @@ def test_batched_shrinking_finds_what_one_at_a_time_finds(name: str, monkeypatch
     fn = _always_valid if name == "always-valid" else FAKES[name][0]
     examples = 600 if name == "always-valid" else 3000
     one, one_requests, one_batches = _campaign(fn, (1, 1), examples, monkeypatch)
-    batched, requests, batches = _campaign(fn, shrinking.WINDOW, examples, monkeypatch)
+    batched, requests, batches = _campaign(fn, DEFAULT_WINDOW, examples, monkeypatch)
     assert one, "the fake should give findings to shrink"
     assert batched == one
     # No more round trips, and fewer where the implementation turns candidates down (the window then grows);
@@ -99,3 +102,38 @@ def test_shrink_batched_chooses_as_shrink_does_within_any_budget() -> None:
         for window in ((1, 1), (3, 3), (1, 16)):
             got, calls = shrink_batched(start, local, remote, budget=budget, window=window)
             assert (got.tree, calls) == (expected.tree, expected_calls)
+
+
+class _OneByOne(Implementation):
+    """A transport that does not pipeline (it keeps the base class's ``validate_many``), counting documents."""
+
+    def __init__(self, fn: Any) -> None:
+        self.inner_fn = InProcess(fn)
+        self.reports_warnings = self.inner_fn.reports_warnings
+        self.requests = 0
+
+    def start(self) -> ImplInfo:
+        self.info = self.inner_fn.start()
+        return self.info
+
+    def validate(self, kind: str, data: bytes) -> Reply:
+        self.requests += 1
+        return self.inner_fn.validate(kind, data)
+
+    def close(self) -> None:
+        self.inner_fn.close()
+
+
+def test_a_transport_that_does_not_pipeline_is_asked_one_candidate_at_a_time() -> None:
+    fn = FAKES["job_id_in_bytes"][0]
+    assert shrinking.pipelines(InProcess(fn)) and not shrinking.pipelines(_OneByOne(fn))
+    counted = _Counting(fn)
+    one_by_one = _OneByOne(fn)
+    try:
+        pipelined = list(fuzz(counted, examples=3000, seed=3))
+        plain = list(fuzz(one_by_one, examples=3000, seed=3))
+    finally:
+        one_by_one.close()
+    assert plain == pipelined
+    # No document asked for nothing: the one-at-a-time shrinker's requests, fewer than the batched one's.
+    assert one_by_one.requests < counted.requests
