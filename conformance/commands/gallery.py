@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError
+from ..config import MAX_SECONDS
+from .certify import add_workers_option, workers
 
 #: The gallery's defaults, conformance.gallery.run's GALLERY_SEED, GALLERY_FUZZ and GALLERY_TIMEOUT (not
 #: imported here, so that `vmjob --help` does not load the runner and the reports; a test keeps them equal).
@@ -64,6 +66,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="exit 1 when a certified implementation's row in DIR/README.md differs from this run",
     )
+    add_workers_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress lines and no table on the terminal")
     p.set_defaults(func=run)
 
@@ -73,14 +76,14 @@ def _settings(args: argparse.Namespace) -> Any:
 
     if args.fuzz < 0:
         raise UsageError(f"--fuzz={args.fuzz} must be >= 0")
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout={args.timeout} must be > 0")
+    if not 0 < args.timeout <= MAX_SECONDS:  # inf or huge: a hang, and an overflow in the transports' clocks
+        raise UsageError(f"--timeout={args.timeout} must be > 0 and at most {MAX_SECONDS:,} seconds")
     corpus = None
     if args.corpus is not None:
         corpus = Path(args.corpus)
         if not corpus.is_dir():
             raise UsageError(f"--corpus {args.corpus!r}: no such directory")
-    return Settings(seed=args.seed, fuzz=args.fuzz, timeout=args.timeout, corpus=corpus)
+    return Settings(seed=args.seed, fuzz=args.fuzz, timeout=args.timeout, corpus=corpus, workers=workers(args))
 
 
 def _manifests(args: argparse.Namespace) -> list[Any]:

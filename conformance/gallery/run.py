@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import digest
+from ..parallel import ParallelRunner
 from ..reports import ReportError, build_report, read_stream, write_reports
 from ..runner import ResultsStream, RunConfig, Runner
 from ..transports import TransportError, TransportOptions, open_implementation
@@ -50,6 +51,8 @@ class Settings:
     fuzz: int = GALLERY_FUZZ
     timeout: float = GALLERY_TIMEOUT
     corpus: Path | None = None
+    #: Workers per certification (``vmjob certify --workers``): the same findings whatever the number.
+    workers: int = 1
     #: The folder of the project's published JSON Schemas (``{schemas}`` in a manifest's ``run``).
     schemas: Path = field(default_factory=lambda: _schemas())
 
@@ -121,17 +124,23 @@ def certify(manifest: Manifest, out: Path, settings: Settings) -> Entry:
         timeout=settings.timeout,
         corpus=settings.corpus,
         transport={"kind": "cmd", "target": command},
+        options=TransportOptions(timeout=settings.timeout),
     )
     stream = ResultsStream(results)
     try:
-        impl = open_implementation("cmd", command, TransportOptions(timeout=settings.timeout))
+        impl = open_implementation("cmd", command, cfg.options)
         impl.start()
     except TransportError as err:
         stream.close()
         results.unlink(missing_ok=True)
         return Entry(manifest, "error", f"the adapter cannot be certified: {err}")
     try:
-        Runner(impl, cfg, stream).run()
+        runner = (
+            Runner(impl, cfg, stream)
+            if settings.workers == 1
+            else ParallelRunner(impl, cfg, stream, workers=settings.workers)
+        )
+        runner.run()
     finally:
         stream.close()
         impl.close()
