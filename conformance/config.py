@@ -33,6 +33,8 @@ from typing import Any
 FILES = ("vmjob.toml", "pyproject.toml")
 #: The targets: the key, and the attribute of the parsed arguments it fills.
 TARGETS = {"cmd": "cmd", "one-shot": "one_shot", "url": "url", "python": "python"}
+#: The longest ``timeout``, in seconds (a day; ``vmjob certify --timeout`` has the same bound).
+MAX_SECONDS = 86_400
 #: The reports, by key of the ``reports`` table.
 REPORTS = ("json", "junit", "markdown", "html", "badge", "badge-endpoint")
 
@@ -50,8 +52,9 @@ def _level(value: Any) -> str | None:
 
 
 def _positive_number(value: Any) -> str | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-    return None if ok else "expected a number of seconds > 0"
+    # TOML has inf and nan: an endless wait is a hang, not a setting.
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_SECONDS
+    return None if ok else f"expected a number of seconds > 0 and at most {MAX_SECONDS:,}"
 
 
 def _count(value: Any) -> str | None:
