@@ -158,6 +158,15 @@ def _narrower_in_workers(req: dict[str, Any], data: bytes, known: bool, n: int) 
     return _line({"seq": req["seq"], "valid": True}) if req.get("kind") != "job" else None
 
 
+def _narrower_fuzz_in_workers(req: dict[str, Any], data: bytes, known: bool, n: int) -> bytes | None:
+    # Answers the corpus exactly (slowly in the first process, so a worker process takes the fuzz slice),
+    # and says "valid" to every generated document of a kind other than job, in every process: a worker
+    # process claims job documents of class core alone, so a slice there would never send it one.
+    if not in_worker_process() and known:
+        time.sleep(0.002)
+    return None if known or req.get("kind") == "job" else _line({"seq": req["seq"], "valid": True})
+
+
 def _crash_in_workers(req: dict[str, Any], data: bytes, known: bool, n: int) -> bytes | None:
     # Exits on every document in a worker process; the first process answers as the reference.
     if in_worker_process():
@@ -196,6 +205,14 @@ HOSTILE: dict[str, Hostile] = {
             "claims everything in the first process, job documents of class core only in the other workers, "
             "where it says 'valid' to every other kind",
             _narrower_in_workers,
+            start=_core_only_in_workers,
+            workers=2,
+        ),  # fmt: skip
+        Hostile(
+            "narrower-fuzz-in-workers",
+            "answers the corpus exactly, says 'valid' to every generated result, progress and worker document; "
+            "claims job documents of class core only in the other workers",
+            _narrower_fuzz_in_workers,
             start=_core_only_in_workers,
             workers=2,
         ),  # fmt: skip
