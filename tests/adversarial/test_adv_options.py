@@ -70,3 +70,21 @@ def test_an_endless_fuzz_duration_is_refused(value: str, capsys: pytest.CaptureF
 
 def test_an_endless_gallery_timeout_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--timeout=inf" in _one_line_error(capsys, main(["gallery", "--timeout", "inf"]))
+
+
+@pytest.mark.parametrize("value", ["0/0", "1/0", "2/1", "1/2/3", "a/b", "/"])
+def test_a_shard_that_is_no_shard_is_refused(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["certify", "--no-config", "--cmd", ADAPTER, "--shard", value, "--results", str(tmp_path / "r.jsonl")]
+    assert f"--shard {value!r}" in _one_line_error(capsys, main(argv))
+
+
+def test_a_results_path_that_is_a_symbolic_link_is_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A link planted where the stream goes (to a file to be overwritten, or created elsewhere): refused.
+    target = tmp_path / "elsewhere" / "victim"
+    link = tmp_path / "r.jsonl"
+    link.symlink_to(target)
+    argv = ["certify", "--no-config", "--cmd", ADAPTER, "--rule", "core.audit", "--results", str(link)]
+    assert "already exists" in _one_line_error(capsys, main(argv))
+    assert not target.exists()
