@@ -76,8 +76,11 @@ def is_valid_strict_timestamp(text: str) -> bool:
     return day <= "28" or timestamp_fault(text) is None
 
 
-def parse_timestamp_utc(text: str) -> tuple[int, ...] | None:
-    """A sortable UTC instant for a valid timestamp: (seconds since year 0, leap, fraction in nanoseconds).
+def parse_timestamp_utc(text: str) -> tuple[int, int, str] | None:
+    """A sortable UTC instant for a valid timestamp: (seconds since year 0, leap, fraction digits).
+
+    The fraction is kept whole, as its digits without trailing zeros (which sort as the numbers do): SPEC
+    allows a fraction of any length, so two instants a picosecond apart are not equal.
 
     A leap second (second 60) is the instant after second 59 of its minute and before the next minute:
     counted as second 59 with ``leap`` 1, so ``23:59:60Z`` sorts after ``23:59:59.9Z`` and before the next
@@ -88,7 +91,7 @@ def parse_timestamp_utc(text: str) -> tuple[int, ...] | None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
     frac_m = re.search(r"\.([0-9]+)", text)
-    frac = int((frac_m.group(1) + "0" * 9)[:9]) if frac_m else 0
+    frac = frac_m.group(1).rstrip("0") if frac_m else ""
     offset = 0
     if m.group(7) is not None:
         offset = (int(m.group(8)) * 60 + int(m.group(9))) * (1 if m.group(7) == "+" else -1)

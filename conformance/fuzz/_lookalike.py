@@ -52,8 +52,8 @@ ENDS = ("\n", "\r\n", "\r", " ", "\t", "\u00a0", "\u2028", "\x0b")
 #: The document's encodings other than UTF-8, with their byte-order marks.
 ENCODINGS = (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
              ("utf-32-be", b"\x00\x00\xfe\xff"))  # fmt: skip
-#: Fraction lengths of the instant pairs: every digit down to the nanosecond.
-FRACTION_DIGITS = tuple(range(1, 10))
+#: Fraction lengths of the instant pairs: every digit down to the nanosecond, then finer (no limit applies).
+FRACTION_DIGITS = (*range(1, 10), 12, 18)
 
 
 def _constrained(node: SNode | None) -> bool:

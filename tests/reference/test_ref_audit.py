@@ -59,6 +59,23 @@ def test_a_leap_second_is_after_second_59_and_before_the_next_minute(created: st
     assert [w.rule for w in result.warnings] == (["core.execution.deadline.after-created"] if warned else [])
 
 
+@pytest.mark.parametrize(
+    ("created", "deadline", "warned"),
+    [
+        # R6 (found by the corpus sweep of fraction lengths): fractions were cut at nine digits.
+        ("2026-03-01T10:00:00.0000000001Z", "2026-03-01T10:00:00.0000000002Z", False),
+        ("2026-03-01T10:00:00.0000000001Z", "2026-03-01T10:00:00.00000000010Z", True),  # equal: trailing zero
+        ("2026-03-01T10:00:00.0000000002Z", "2026-03-01T10:00:00.0000000001Z", True),
+        ("2026-03-01T10:00:00.5Z", "2026-03-01T10:00:00.499999999999Z", True),
+        ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00.000000000000000001Z", False),
+    ],
+)
+def test_instants_compare_with_every_fraction_digit(created: str, deadline: str, warned: bool) -> None:
+    result = reference.validate(document("job", {"/created_at": created, "/execution/deadline": deadline}))
+    assert result.valid, result.errors
+    assert [w.rule for w in result.warnings] == (["core.execution.deadline.after-created"] if warned else [])
+
+
 def _deep(levels: int) -> str:
     return "[" * levels + "]" * levels
 
