@@ -11,6 +11,7 @@ Each must end in a verdict (NOT CONFORMANT, exit 1), within a bounded time, with
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -118,9 +119,23 @@ def _http(respond: Callable[[BaseHTTPRequestHandler], None]) -> Callable[[argpar
 DRIP = 0.5
 
 
+@functools.cache
+def _document() -> bytes:
+    """The reference worker's capabilities answer."""
+    worker = Worker()
+    try:
+        return json.dumps({"success": True, "data": worker.worker_document()}).encode()
+    finally:
+        worker.close()
+
+
 def _drip(handler: BaseHTTPRequestHandler) -> None:
-    """A 200 whose body comes one byte every :data:`DRIP` seconds: each read of the socket gets an answer
-    well within its timeout, and the whole answer takes an hour."""
+    """Its capabilities at once, as the reference worker's; every other answer a 200 whose body comes one
+    byte every :data:`DRIP` seconds: each read of the socket gets an answer well within its timeout, and the
+    whole answer takes an hour."""
+    if handler.path.endswith("/capabilities"):
+        _send(handler, 200, _document())
+        return
     body = json.dumps({"success": True, "data": {"padding": " " * 8000}}).encode()
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
@@ -135,14 +150,17 @@ def _drip(handler: BaseHTTPRequestHandler) -> None:
         return
 
 
-def _garbage(handler: BaseHTTPRequestHandler) -> None:
-    """200 to everything, with a body that is not JSON at all."""
-    body = b"\xff\xfeOK <html>" + b"\x00" * 100
-    handler.send_response(200)
+def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def _garbage(handler: BaseHTTPRequestHandler) -> None:
+    """200 to everything, with a body that is not JSON at all."""
+    _send(handler, 200, b"\xff\xfeOK <html>" + b"\x00" * 100)
 
 
 def _redirect(handler: BaseHTTPRequestHandler) -> None:
@@ -166,7 +184,10 @@ HOSTILE_WORKERS: dict[str, HostileWorker] = {
             _files(_EndlessResults),
         ),  # fmt: skip
         HostileWorker(
-            "drip", "answers every request 200, one byte of the body every half second", "http", _http(_drip)
+            "drip",
+            "answers its capabilities, then every request 200, one byte of the body every half second",
+            "http",
+            _http(_drip),
         ),  # fmt: skip
         HostileWorker("garbage-200", "answers every request 200 with a body that is not JSON", "http", _http(_garbage)),
         HostileWorker("redirect-loop", "answers every request 307 to itself", "http", _http(_redirect)),

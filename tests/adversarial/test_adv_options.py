@@ -88,3 +88,12 @@ def test_a_results_path_that_is_a_symbolic_link_is_not_followed(
     argv = ["certify", "--no-config", "--cmd", ADAPTER, "--rule", "core.audit", "--results", str(link)]
     assert "already exists" in _one_line_error(capsys, main(argv))
     assert not target.exists()
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--deadline"])
+def test_an_endless_worker_certify_timeout_is_refused(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: vmjob worker certify --timeout inf died with "OverflowError: timestamp out of range".
+    argv = ["worker", "certify", "--url", "http://127.0.0.1:9", option, "inf", "--results", str(tmp_path / "r.jsonl")]
+    assert f"{option}=inf" in _one_line_error(capsys, main(argv))
