@@ -189,8 +189,9 @@ def _child(conn: Any, config: RunConfig, campaign: Campaign | None, worker: int,
     """A worker process: its own implementation, then :func:`_serve`. Ctrl-C is the coordinator's to handle.
 
     Cases are judged inside or outside the run's claim (``claim``: what the first implementation claimed,
-    the header's), never this implementation's own reply to ``start``: one that claims less in a worker
-    process would otherwise have claimed cases recorded ``skip``, neither answered nor counted."""
+    the header's), and slices generate for it, never for this implementation's own reply to ``start``: one
+    that claims less in a worker process would otherwise have claimed cases recorded ``skip`` (neither
+    answered nor counted) and its slices would leave out the kinds and classes it dropped."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     transport = config.transport
     try:
@@ -204,7 +205,9 @@ def _child(conn: Any, config: RunConfig, campaign: Campaign | None, worker: int,
         return
     sink = _Sink(conn)
     runner = Runner(impl, config, sink, campaign=campaign)
-    runner.info = claim or info
+    if claim is not None:  # the implementation's too: a fuzz slice generates for what its implementation claims
+        impl.info = info = claim
+    runner.info = info
     try:
         _serve(conn, runner, sink)
     finally:

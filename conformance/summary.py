@@ -3,7 +3,7 @@
 The certification policy, in three parts:
 
 * **claim** — a certificate covers what the implementation claimed (kinds and classes, narrowed by the run's
-  filters) and says so: a narrow claim is never shown as a full one;
+  filters, over the suite's corpus or, named, another) and says so: a narrow claim is never shown as a full one;
 * **answered** — every case inside the claim, corpus or generated, was answered: a case the implementation
   declines (``skipped``), a fuzz campaign cut short, a run interrupted, one shard of a run (``--shard K/N``,
   N > 1: only the merged shards answer the claim) are *incomplete*, never conformant;
@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from reference import CLASSES, KINDS, LEVELS
 
+from . import __version__
+from .corpus import CorpusError, digest
 from .model import OUTCOMES, UNANSWERED
 from .records import Footer, Header
 
@@ -41,9 +44,10 @@ def _and(words: list[str]) -> str:
 def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
     """What a certificate covers: the implementation's claimed kinds and classes, narrowed by the filters.
 
-    ``{"kinds", "classes", "rules", "full", "text"}``: ``full`` only when every kind and every class is
-    covered with no rule filter; ``text`` says it in words ("job documents, classes core + payload
-    (2 of 7)").
+    ``{"kinds", "classes", "rules", "full", "text", "corpus"}``: ``full`` only when every kind and every class
+    is covered with no rule filter, over the installed corpus; ``text`` says it in words ("job documents,
+    classes core + payload (2 of 7)"); ``corpus`` the digest of a corpus known not to be the installed one
+    (:func:`other_corpus`), absent otherwise.
     """
     head = Header.from_json(dict(header or {}))  # a stream is a file anyone can edit: read it leniently
     kinds, classes = set(head.implementation.kinds), set(head.implementation.classes)
@@ -52,9 +56,11 @@ def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
     if head.classes:
         classes &= set(head.classes)
     rules = sorted(set(head.rules))
+    corpus = other_corpus(head)
+    own = {"corpus": head.corpus_digest} if corpus else {}  # the digest of a corpus not the installed one
     if classes == {"behaviour"}:  # a worker certification (vmjob worker certify): its one class, its own words
-        return {"kinds": ["job"], "classes": ["behaviour"], "rules": rules, "full": not rules,
-                "text": "worker behaviour (class behaviour)"}  # fmt: skip
+        return {"kinds": ["job"], "classes": ["behaviour"], "rules": rules, "full": not rules and not corpus,
+                "text": "worker behaviour (class behaviour)" + corpus, **own}  # fmt: skip
     ordered_kinds = [k for k in KINDS if k in kinds]
     ordered_classes = [c for c in CLASSES if c in classes]
     full = len(ordered_kinds) == len(KINDS) and len(ordered_classes) == len(CLASSES) and not rules
@@ -72,7 +78,30 @@ def claim(header: Mapping[str, Any] | None) -> dict[str, Any]:
         text = f"{kind_text}, {word} {' + '.join(ordered_classes)} ({len(ordered_classes)} of {len(CLASSES)})"
         if rules:
             text += f", rules {', '.join(rules)} only"
-    return {"kinds": ordered_kinds, "classes": ordered_classes, "rules": rules, "full": full, "text": text}
+    if corpus:
+        full, text = False, text + corpus
+    return {"kinds": ordered_kinds, "classes": ordered_classes, "rules": rules, "full": full, "text": text, **own}
+
+
+@cache
+def _installed_digest() -> str | None:
+    try:
+        return digest()
+    except (CorpusError, OSError):
+        return None
+
+
+def other_corpus(head: Header) -> str:
+    """``", on corpus sha256:…"`` when the run's corpus is known not to be the installed one (the same suite
+    version, another digest: ``--corpus DIR``, or ``corpus =`` in a configuration file), else "". A
+    certificate over a corpus of one's own choosing covers that corpus, not the protocol: never a full claim.
+    """
+    if not head.corpus_digest or head.suite_version != __version__:
+        return ""  # no digest, or another suite version: whose corpus it was cannot be told here
+    installed = _installed_digest()
+    if installed is None or installed == head.corpus_digest:
+        return ""
+    return f", on corpus {head.corpus_digest[:19]}… (not the installed corpus)"
 
 
 def _number(value: Any) -> int:
@@ -161,7 +190,7 @@ def summarize(
     shard = Header.from_json(dict(header)).shard if header is not None else None
     if shard is not None and shard[1] > 1:  # one N-th of the claimed cases: only the merged shards certify
         k, n = shard
-        reasons.append(f"shard {k}/{n} holds one {n}-th of the run (vmjob report merge the shards)")
+        reasons.append(f"shard {k}/{n} is 1 of the run's {n} parts (vmjob report merge puts them together)")
     complete = not reasons
     return {
         "level": level,

@@ -15,6 +15,8 @@ import http.client
 import json
 import os
 import queue
+import socket
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +35,8 @@ from ..transports import _process
 EVIDENCE_TEXT = 1500
 #: Seconds between two polls for a result.
 POLL = 0.02
+#: Bytes read of one HTTP body or one file the worker wrote: more is not an answer (and is not read).
+MAX_READ = 16 * 1024 * 1024
 
 
 class Fault(Exception):
@@ -80,6 +84,23 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     """The checker of one worker adapter message (``conformance/schemas/NAME.json``: WORKER.md section 3)."""
     text = resources.files("conformance").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def read_regular(path: Path, limit: int = MAX_READ) -> bytes:
+    """The bytes of ``path``, a regular file the worker wrote, at most ``limit`` of them. A symbolic link, a
+    named pipe or a device raises :class:`OSError` without being followed or read (a pipe no one writes into
+    would block for ever, ``/dev/zero`` never ends); so does a file longer than ``limit``."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(f"{path.name} is longer than {limit:,} bytes")
+    return data
 
 
 def says_why(error: Any) -> bool:
@@ -151,17 +172,38 @@ class HttpBinding(Binding):
     def _call(self, method: str, path: str, body: bytes | None = None) -> tuple[int, Any, str]:
         target = f"{self.base}/api/v1{path}"
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        # The socket timeout bounds each read, not the answer: a worker that drips its answer a byte at a
+        # time would hold the run for as long as it likes. At the deadline the socket is shut down.
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        timer = threading.Timer(self.timeout, expire)
+        timer.daemon = True
+        timer.start()
         try:
             headers = {"Content-Type": "application/json"} if body is not None else {}
             conn.request(method, target, body=body, headers=headers)
             resp = conn.getresponse()
-            raw = resp.read(16 * 1024 * 1024)
+            raw = resp.read(MAX_READ)
             status = resp.status
+            if expired.is_set():
+                raise TimeoutError
         except TimeoutError as err:
             raise Fault("timeout", f"{method} {target}: no answer within {self.timeout:g} s") from err
         except (OSError, http.client.HTTPException) as err:
+            if expired.is_set():
+                raise Fault("timeout", f"{method} {target}: no complete answer within {self.timeout:g} s") from err
             raise Fault("crash", f"{method} {target}: {type(err).__name__}: {err}") from err
         finally:
+            timer.cancel()
             conn.close()
         text = raw.decode("utf-8", "replace")
         entry: dict[str, Any] = {"request": f"{method} {target}", "status": status, "body": clip(text)}
@@ -228,9 +270,9 @@ class FileBinding(Binding):
     def capabilities(self) -> Any:
         path = self.results / "worker.json"
         try:
-            raw = path.read_bytes()
-        except OSError:
-            self.note({"read": "RESULTS/worker.json", "content": "(absent)"})
+            raw = read_regular(path)
+        except OSError as err:
+            self.note({"read": "RESULTS/worker.json", "content": f"(absent or unreadable: {err.strerror or err})"})
             return None
         self.note({"read": "RESULTS/worker.json", "content": clip(raw.decode("utf-8", "replace"))})
         try:
@@ -257,7 +299,7 @@ class FileBinding(Binding):
             if not e.name.endswith("-result.json") or e.name.startswith("."):
                 continue
             try:
-                st = e.stat()
+                st = e.stat(follow_symlinks=False)
             except OSError:
                 continue
             stamp = (st.st_mtime_ns, st.st_size)
@@ -265,7 +307,7 @@ class FileBinding(Binding):
                 cached = self._cache.get(e.name)
             if cached is None or cached[0] != stamp:
                 try:
-                    value = safejson.loads(Path(e.path).read_bytes())
+                    value = safejson.loads(read_regular(Path(e.path)))
                 except (OSError, ValueError):
                     value = {"unreadable": True}
                 cached = (stamp, value)
@@ -291,9 +333,9 @@ class FileBinding(Binding):
         self.note({"read": f"RESULTS/{name}", "content": clip(json.dumps(value, ensure_ascii=False))})
         got = Fetched(result=value)
         progress = self.results / (name[: -len("-result.json")] + "-progress.jsonl")
-        if progress.exists():
+        if progress.exists() or progress.is_symlink():
             try:
-                lines = progress.read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = read_regular(progress).decode("utf-8", "replace").splitlines()
                 got.progress = [safejson.loads(line) for line in lines if line.strip()]
             except (OSError, ValueError) as err:
                 got.progress_problem = f"RESULTS/{progress.name}: not JSON Lines ({err})"

@@ -96,6 +96,12 @@ def run_campaign(
     except ImportError as err:
         raise ClusterError(f"--cluster needs the cluster extra: pip install 'vmjob[cluster]' ({err})") from err
     try:
+        # A malformed address checked first: a Client that fails on one is left half made, and closing it
+        # (when it is collected) waits 30 s and prints a traceback after the one-line error.
+        distributed.comm.get_address_host_port(address)
+    except ValueError as err:
+        raise ClusterError(f"--cluster {address!r}: not a scheduler address ({err}); e.g. tcp://HOST:8786") from err
+    try:
         client = distributed.Client(address, timeout=15, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
         raise ClusterError(f"cannot reach the Dask scheduler at {address!r}: {err}") from err

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError
-from .certify import REPORT_HELP, REPORT_OPTIONS, open_stream
+from .certify import MAX_TIMEOUT, REPORT_HELP, REPORT_OPTIONS, open_stream
 
 #: The deadline of a test.echo job by default (seconds), and the default worker threads of certify.
 DEADLINE = 10.0
@@ -160,9 +160,9 @@ def certify(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < (1 if name == "max_fail" else 0):
             raise UsageError(f"--{name.replace('_', '-')}={value} must be >= {1 if name == 'max_fail' else 0}")
-    for name in ("deadline", "timeout"):
-        if not getattr(args, name) > 0:
-            raise UsageError(f"--{name}={getattr(args, name)} must be > 0")
+    for name in ("deadline", "timeout"):  # inf or huge: a hang, and an overflow in the sockets' timeouts
+        if not 0 < getattr(args, name) <= MAX_TIMEOUT:
+            raise UsageError(f"--{name}={getattr(args, name)} must be > 0 and at most {MAX_TIMEOUT:,} seconds")
     if not 1 <= args.threads <= 64:
         raise UsageError(f"--threads={args.threads} must be in 1..64")
     corpus = _directory("--corpus", args.corpus) if args.corpus else None

@@ -200,7 +200,8 @@ def score(report: dict[str, Any]) -> tuple[int, int]:
 
 
 def short_claim(report: dict[str, Any]) -> str:
-    """The claim in a few characters for a badge: "" when full, else e.g. "worker only" or "5/7 classes"."""
+    """The claim in a few characters for a badge: "" when full, else e.g. "worker only", "5/7 classes" or
+    "own corpus" (a corpus not the installed one)."""
     claim = report["summary"].get("claim") or report.get("claim")
     if not isinstance(claim, dict) or claim.get("full"):
         return ""
@@ -209,4 +210,6 @@ def short_claim(report: dict[str, Any]) -> str:
         return "some rules"
     if 0 < len(classes) <= 2:
         return " + ".join(classes) + " only"
+    if claim.get("corpus") and len(classes) == len(CLASSES):
+        return "own corpus"
     return f"{len(classes)}/{len(CLASSES)} classes"

@@ -26,6 +26,7 @@ WHY = {
     "decline-generated": "declined by the implementation",
     "errored-on-valid": "answered with a timeout, crash or protocol error",
     "deep-reply": "answered with a timeout, crash or protocol error",
+    "crash-in-workers": "corpus cases not answered (",
 }
 
 
