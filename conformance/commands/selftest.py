@@ -37,6 +37,7 @@ from ..zoo.score import (
     score_member,
     totals,
 )
+from .certify import MAX_TIMEOUT
 
 _NAME_WIDTH = 32
 _LEVEL_WIDTH = 12
@@ -200,8 +201,8 @@ def run(args: argparse.Namespace) -> int:
         args.jobs = os.cpu_count() or 1
     if args.jobs < 1:
         raise UsageError(f"--workers={args.jobs} must be at least 1")
-    if args.timeout <= 0:
-        raise UsageError(f"--timeout={args.timeout} must be more than 0")
+    if not 0 < args.timeout <= MAX_TIMEOUT:  # inf or huge: a hang, and an overflow in the transports' clocks
+        raise UsageError(f"--timeout={args.timeout} must be > 0 and at most {MAX_TIMEOUT:,} seconds")
     corpus = Path(args.corpus) if args.corpus else None
     if corpus is not None and not corpus.is_dir():
         raise UsageError(f"--corpus {args.corpus!r} is not a directory")

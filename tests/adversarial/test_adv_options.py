@@ -72,6 +72,12 @@ def test_an_endless_gallery_timeout_is_refused(capsys: pytest.CaptureFixture[str
     assert "--timeout=inf" in _one_line_error(capsys, main(["gallery", "--timeout", "inf"]))
 
 
+@pytest.mark.parametrize("value", ["inf", "nan", "1e300"])
+def test_an_endless_selftest_timeout_is_refused(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: vmjob selftest --timeout inf went on to an OverflowError traceback in the transports' clocks.
+    assert "--timeout=" in _one_line_error(capsys, main(["selftest", "--timeout", value]))
+
+
 @pytest.mark.parametrize("value", ["0/0", "1/0", "2/1", "1/2/3", "a/b", "/"])
 def test_a_shard_that_is_no_shard_is_refused(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["certify", "--no-config", "--cmd", ADAPTER, "--shard", value, "--results", str(tmp_path / "r.jsonl")]
