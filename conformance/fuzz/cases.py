@@ -15,7 +15,7 @@ import reference
 from reference import KIND_CLASS
 
 from ..transports import Implementation
-from . import _boundary, _gen, _textmut
+from . import _boundary, _gen, _lookalike, _textmut
 from ._mutate import Mutant, agrees, plans
 from ._mutate import Plan as Mutation
 from ._schemas import payload_rules, rule_class
@@ -43,6 +43,9 @@ GENERATED = MUTATED | frozenset(r for r in reference.RULES if reference.RULES[r]
 #: text-level mutation (:mod:`._textmut`) made from the round's base document.
 BOUNDARY_SHARE = 0.6
 TEXT_SHARE = 0.45
+#: Chance, per round, of a look-alike (:mod:`._lookalike`), drawn with a generator of its own so that every
+#: other case of a seed stays what it was.
+LOOKALIKE_SHARE = 0.5
 #: Chance that a valid one of those is also round-tripped (when the class is claimed): each round trip is a
 #: request of its own, not pipelined, so only a share of them, enough for each kind of text to come up.
 EDGE_ROUNDTRIP_SHARE = 0.4
@@ -131,12 +134,14 @@ def cases(
     hosts = {r: [t for t in reference.PAYLOAD_TYPES if r in payload_rules(t)] for _k, r in targets}
     allowed = set(classes or reference.CLASSES)
     rng = random.Random(seed)
+    looks = random.Random(f"lookalike-{seed}")
     roundtrips = "roundtrip" in allowed
     while True:
         batch: list[Mutant] = []
         #: Documents of the boundary and text-level families: when valid, also round-tripped (their text and
         #: values are what a writer loses: escapes, look-alike names, numbers at a type's edge).
         edges: list[Mutant] = []
+        looked: list[Mutant] = []  # the look-alikes: their round trips are drawn with their own generator too
         if valid_kinds and (not targets or rng.random() < VALID_SHARE):
             kind = rng.choice(valid_kinds)
             batch.append(Mutant(kind, _gen.document(kind, rng, fill=rng.choice(FILLS))))
@@ -161,8 +166,15 @@ def cases(
                 edges += _apply(_one(_boundary.plans(kind, doc), rng, kind, allowed, by_rule=True), rng)
             if rng.random() < TEXT_SHARE:
                 edges += _apply(_one(_textmut.plans(kind, doc), rng, kind, allowed, by_rule=False), rng)
+            if looks.random() < LOOKALIKE_SHARE:
+                looked += _apply(_one(_lookalike.plans(kind, doc), looks, kind, allowed, by_rule=False), looks)
             batch += _apply(chosen, rng)
-        for m, edge in [*((m, False) for m in batch), *((m, True) for m in edges)]:
+        sent = [
+            *((m, False, rng) for m in batch),
+            *((m, True, rng) for m in edges),
+            *((m, True, looks) for m in looked),
+        ]
+        for m, edge, draw in sent:
             stats.generated += 1
             data = m.render()
             expected = reference.validate(data, m.kind)
@@ -170,7 +182,7 @@ def cases(
                 stats.discarded += 1
                 continue
             klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
-            trip = roundtrips and edge and expected.valid and rng.random() < EDGE_ROUNDTRIP_SHARE
+            trip = roundtrips and edge and expected.valid and draw.random() < EDGE_ROUNDTRIP_SHARE
             yield FuzzCase(m, data, expected, klass, roundtrip=trip)
 
 

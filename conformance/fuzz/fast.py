@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from . import _capabilities, _roundtrip
 from .attribution import attribute, rule_from_pointers
 from .cases import FuzzCase, cases, claimed, plain
 from .findings import Findings, Key
-from .judge import Verdict, judge, judge_match, judge_roundtrip
+from .judge import Verdict, judge, judge_match, judge_roundtrip, judges_warnings
 from .shrinking import shrink_match, shrink_roundtrip, shrink_validate
 from .stats import ExitReason, FuzzStats
 
@@ -42,10 +42,23 @@ MAX_UNLABELLED_SHRINKS = 25
 
 @dataclass
 class _Batch:
-    """One batch's cases: documents to validate (some also to round-trip), then capability matches."""
+    """One batch's cases: documents to validate (some also to round-trip), then capability matches.
+
+    The documents are generated as the transport takes them (:meth:`feed`), so that a pipelined transport
+    has the first ones answered while the next are made: generation overlaps the implementation's work
+    (wall time per case about the greater of the two, not their sum). Same documents, same order."""
 
     cases: list[FuzzCase] = field(default_factory=list)
     matches: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    #: The documents still to be generated, appended to :attr:`cases` as they are taken.
+    source: Iterator[FuzzCase] = field(default_factory=lambda: iter(()))
+    #: The matches, drawn once every document is (they share the generator of round trips).
+    draw_matches: Callable[[], list[tuple[list[str], list[str]]]] = field(default=lambda: [])
+
+    def feed(self) -> Iterator[tuple[str, bytes]]:
+        for case in self.source:
+            self.cases.append(case)
+            yield case.kind, case.data
 
 
 def run(
@@ -57,8 +70,12 @@ def run(
     classes: Sequence[str],
     level: str,
     stats: FuzzStats,
+    findings: Findings | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Fuzz ``impl`` for ``examples`` cases or ``duration`` seconds, whichever ends first; yield the findings."""
+    """Fuzz ``impl`` for ``examples`` cases or ``duration`` seconds, whichever ends first; yield the findings.
+
+    ``findings`` (default: a new :class:`Findings`) is where the campaign files them: a slice of a cluster
+    campaign passes one that already knows the keys other slices found (:mod:`.slices`)."""
     allowed = claimed(impl, kinds, classes, stats)
     if not stats.kinds:
         stats.exit(ExitReason.NOTHING)
@@ -69,7 +86,8 @@ def run(
         stats.asked = 0
         stats.exit(ExitReason.NOTHING)
         return  # nothing within the claim: every case would be skipped
-    campaign = _Judge(impl, stats, Findings(stats, seed, level), level != "required" and impl.reports_warnings)
+    filed = findings if findings is not None else Findings(stats, seed, level)
+    campaign = _Judge(impl, stats, filed, level != "required" and impl.reports_warnings)
     t0 = time.monotonic()
     try:
         while True:
@@ -80,7 +98,7 @@ def run(
                 stats.exit(ExitReason.DURATION)
                 break
             batch = gen.batch(BATCH if examples is None else min(BATCH, examples - stats.examples))
-            replies, gone = _ask(impl, batch.cases)
+            replies, gone = _ask(impl, batch)
             for case, reply in zip(batch.cases, replies, strict=False):
                 stats.examples += 1
                 record = campaign.document(case, reply, allowed)
@@ -100,14 +118,16 @@ def run(
         stats.seconds = time.monotonic() - t0
 
 
-def _ask(impl: Implementation, batch: list[FuzzCase]) -> tuple[list[Reply], ImplementationGone | None]:
+def _ask(impl: Implementation, batch: _Batch) -> tuple[list[Reply], ImplementationGone | None]:
     """The replies to a batch, all collected before any is judged (shrinking sends requests of its own):
-    those that came before the implementation was gone, and that it is gone."""
+    those that came before the implementation was gone, and that it is gone. The batch's documents are
+    generated as they are sent; its matches are drawn once they all are."""
     replies: list[Reply] = []
     try:
-        replies.extend(impl.validate_many((c.kind, c.data) for c in batch))
+        replies.extend(impl.validate_many(batch.feed()))
     except ImplementationGone as err:
         return replies, err
+    batch.matches = batch.draw_matches()
     return replies, None
 
 
@@ -143,18 +163,25 @@ class _Generator:
         n_val = n - n_match - n_rt if self.stream is not None else 0
         if self.stream is None:
             n_match = n - n_rt
-        while len(self.pending) < n_val:
-            assert self.stream is not None
-            self.pending.append(next(self.stream))
-        out = _Batch(self.pending[:n_val])
-        self.pending = self.pending[n_val:]
+        return _Batch(
+            source=self._cases(n_val, n_rt),
+            draw_matches=lambda: [_capabilities.lists(side) for _ in range(n_match)],
+        )
+
+    def _cases(self, n_val: int, n_rt: int) -> Iterator[FuzzCase]:
+        """The batch's documents, one at a time: ``n_val`` from the stream, then ``n_rt`` round trips."""
+        for _ in range(n_val):
+            if self.pending:
+                yield self.pending.pop(0)
+            else:
+                assert self.stream is not None
+                yield next(self.stream)
+        side = self.side
         for _ in range(n_rt):
             kind = side.choice(self.stats.kinds)
             m = _roundtrip.document(kind, side)
             data = m.render()
-            out.cases.append(FuzzCase(m, data, reference.validate(data, kind), KIND_CLASS[kind], roundtrip=True))
-        out.matches = [_capabilities.lists(side) for _ in range(n_match)]
-        return out
+            yield FuzzCase(m, data, reference.validate(data, kind), KIND_CLASS[kind], roundtrip=True)
 
 
 class _Judge:
@@ -177,7 +204,7 @@ class _Judge:
 
     def validate(self, case: FuzzCase, reply: Reply) -> dict[str, Any] | None:
         m = case.mutant
-        verdict = judge(case.expected, reply, warnings=self.warnings and m.expect == "warning")
+        verdict = judge(case.expected, reply, warnings=self.warnings and judges_warnings(m.rule, m.expect), rule=m.rule)
         self.stats.count(verdict.verdict)
         if verdict.verdict is Verdict.FAULT:
             key: Key = (m.rule, verdict.direction)

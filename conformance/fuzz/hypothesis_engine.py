@@ -27,7 +27,7 @@ from ._schemas import rule_class
 from .attribution import attribute, rule_from_pointers
 from .cases import DEFAULT_EXAMPLES, FuzzCase, claimed, plan_rules
 from .findings import Findings, Key
-from .judge import Judgement, Verdict, judge
+from .judge import Judgement, Verdict, judge, judges_warnings
 from .shrinking import shrink_validate
 from .stats import ExitReason, FuzzStats
 
@@ -126,7 +126,7 @@ class _Search:
             return False
         stats.examples += 1
         reply = self.impl.validate(m.kind, data)
-        verdict = judge(expected, reply, warnings=self.strict and m.expect == "warning")
+        verdict = judge(expected, reply, warnings=self.strict and judges_warnings(m.rule, m.expect), rule=m.rule)
         if verdict.verdict not in (Verdict.DIVERGENT, Verdict.FAULT):
             stats.count(verdict.verdict)
             return False

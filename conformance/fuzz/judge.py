@@ -70,12 +70,21 @@ def direction(expected: reference.ValidationResult, reply: Reply | None = None) 
     return "valid" if expected.valid else "invalid"
 
 
-def judge(expected: reference.ValidationResult, reply: Reply, *, warnings: bool = False) -> Judgement:
+def judges_warnings(rule: str | None, expect: str) -> bool:
+    """Whether a document so labelled is judged on its warnings: it expects one, or it is labelled with a
+    warning rule (a document at the rule's edge that must draw none, as the rule's corpus cases are)."""
+    return expect == "warning" or (rule in reference.RULES and reference.RULES[rule].polarity == "warning")
+
+
+def judge(
+    expected: reference.ValidationResult, reply: Reply, *, warnings: bool = False, rule: str | None = None
+) -> Judgement:
     """A validate reply beside the reference's result. ``warnings`` (the strict level, a transport that
-    carries them, a document labelled with a warning rule): an expected warning missing is a divergence,
-    judged as a corpus case expecting those warnings is."""
+    carries them, a document labelled with a warning rule): an expected warning missing, or one given where
+    the warning rule ``rule`` gives none, is a divergence, judged as a corpus case of that rule is."""
     if reply.status == "ok":  # the common reply first: an answer, most often agreeing
-        if reply.valid != expected.valid or (warnings and bool(expected.warnings) and misses_warning(reply, expected)):
+        watched = warnings and (bool(expected.warnings) or rule is not None)
+        if reply.valid != expected.valid or (watched and misses_warning(reply, expected, rule)):
             return Judgement(Verdict.DIVERGENT, direction(expected, reply))
         return _AGREED
     unanswered = _unanswered(reply)
@@ -86,14 +95,18 @@ def judge(expected: reference.ValidationResult, reply: Reply, *, warnings: bool 
     return _AGREED
 
 
-def misses_warning(reply: Reply, expected: reference.ValidationResult) -> bool:
-    """Whether ``reply`` lacks a warning of ``expected`` (or adds one), as a corpus case of its first rule."""
+def misses_warning(reply: Reply, expected: reference.ValidationResult, rule: str | None = None) -> bool:
+    """Whether ``reply`` lacks a warning of ``expected`` (or adds one), as a corpus case of its first rule
+    (of the warning rule ``rule`` when ``expected`` has none)."""
+    first = expected.warnings[0].rule if expected.warnings else rule
+    if first is None or reference.RULES[first].polarity != "warning":
+        return False
     case = Case(
         id="fuzz-warning",
         kind=expected.kind,
         klass="core",
-        rule=expected.warnings[0].rule,
-        level=expected.warnings[0].level,
+        rule=first,
+        level=reference.RULES[first].level,
         description="",
         valid=expected.valid,
         warnings=tuple(w.pointer for w in expected.warnings),
