@@ -40,7 +40,8 @@ def shrink_validate(
     impl: Implementation, case: FuzzCase, stats: FuzzStats, start: Mutant, missed: bool = False, *, seen: Reply
 ) -> tuple[Mutant, bytes, Reply]:
     """The smallest document derived from ``start`` on which the implementation still diverges the same way:
-    another verdict than the reference's or, ``missed``, the right verdict with an expected warning missing.
+    another verdict than the reference's or, ``missed``, the right verdict with an expected warning missing
+    (or, for a document labelled with a warning rule, one given where none is due).
     ``seen`` is the reply that showed the divergence, kept if the implementation is gone meanwhile.
 
     Candidates the reference confirms go to the implementation in batches (one ``validate_many``); the first
@@ -55,8 +56,10 @@ def shrink_validate(
     def remote(batch: list[tuple[Mutant, bytes, reference.ValidationResult]]) -> list[bool]:
         replies = list(impl.validate_many((cand.kind, data) for cand, data, _ in batch))
         out: list[bool] = []
-        for (_cand, _data, expected), reply in zip(batch, replies, strict=False):
-            verdict = judge(expected, reply, warnings=missed)
+        for (cand, _data, expected), reply in zip(batch, replies, strict=False):
+            # Judged as the campaign judged the start: a warning rule's label also watches for a warning
+            # given where none is due (without it, no candidate of such a finding would still diverge).
+            verdict = judge(expected, reply, warnings=missed, rule=cand.rule)
             diverges = verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
             if diverges and not any(out):
                 last["reply"] = reply  # the first that holds is the one kept
