@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from conformance.transports import Persistent, TransportOptions
-from conformance.zoo import MUTANTS, get
+from conformance.zoo import INDEPENDENT, MUTANTS, get
 
 ZOO = [sys.executable, "-m", "conformance.zoo"]
 
@@ -57,7 +57,7 @@ def test_list_names_every_member_with_its_level_and_rules() -> None:
     assert done.returncode == 0
     rows = [line.split("\t") for line in done.stdout.splitlines()]
     by_name = {r[0]: r for r in rows}
-    assert len([r for r in rows if r[1] == "mutant"]) == len(MUTANTS)
+    assert len([r for r in rows if r[1] == "mutant"]) == len(MUTANTS) + len(INDEPENDENT)
     assert by_name["job-id-bytes"][1:4] == ["mutant", "required", "core.job_id"]
     assert by_name["eq-bare-verdict"][1:4] == ["equivalent", "required", "-"]
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conformance.evaluate import difference
-from conformance.zoo import EQUIVALENTS, MUTANTS, REFERENCE, VARIANTS, Variant, get
+from conformance.zoo import EQUIVALENTS, INDEPENDENT, MUTANTS, REFERENCE, VARIANTS, Variant, get
 from conformance.zoo._docs import PLAIN, text
 from reference import CLASSES, RULES, parse
 
@@ -56,7 +56,13 @@ def test_mutant_differs_from_the_reference_on_its_witness(variant: Variant) -> N
         assert mine != theirs
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS.values()), ids=list(VARIANTS))
+#: The first family's mutants were written to differ only where their mistake is exercised; the independent
+#: family's were written from the protocol text alone, and some (a writer that drops nulls, say) differ on any
+#: document that has what they mishandle: tests/zoo_independent checks them on odd and plain documents.
+AGREE_ON_PLAIN = [v for v in VARIANTS.values() if v not in INDEPENDENT]
+
+
+@pytest.mark.parametrize("variant", AGREE_ON_PLAIN, ids=[v.name for v in AGREE_ON_PLAIN])
 def test_variant_agrees_with_the_reference_on_plain_documents(variant: Variant) -> None:
     for kind, doc in PLAIN.items():
         data = text(doc).encode()

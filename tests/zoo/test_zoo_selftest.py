@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance.zoo import EQUIVALENTS, MUTANTS, VARIANTS, Variant, get
+from conformance.zoo import EQUIVALENTS, INDEPENDENT, MUTANTS, VARIANTS, Variant, get
 from conformance.zoo.score import Score, score_member, totals, witness_case, write_witness_corpus
 
-WITNESS_CASES = [witness_case(m) for m in MUTANTS]
+#: The witnesses of both families' mutants: each member of either family is judged against all of them.
+WITNESS_CASES = [witness_case(m) for m in (*MUTANTS, *INDEPENDENT)]
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS.values()), ids=list(VARIANTS))
