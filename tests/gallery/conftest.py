@@ -94,10 +94,16 @@ def gallery() -> Callable[[Path], dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two files of the corpus (execution and parse cases of jobs): enough for the fixture implementations'
-    failures, a tenth of the time of the whole corpus."""
+    """Three files of the corpus (execution, parse and timestamp cases of jobs): enough for the fixture
+    implementations' failures without counting on the fuzzer to find them, a tenth of the whole corpus's time."""
     root = tmp_path_factory.mktemp("corpus")
-    for rel in ("case.schema.json", "ids.txt", "job/core/execution.json", "job/core/parse.json"):
+    for rel in (
+        "case.schema.json",
+        "ids.txt",
+        "job/core/execution.json",
+        "job/core/parse.json",
+        "job/core/timestamp.json",
+    ):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "corpus" / rel, root / rel)
     return root
