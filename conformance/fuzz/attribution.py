@@ -4,11 +4,19 @@ Its label (an unknown member, free-form data, a warning) may have nothing to do 
 document is shrunk first and then attributed: to the rule of the schema node at the implementation's error
 pointers, else to its label while the labelled member survived shrinking, else to what the shrunk document
 holds that a minimal document lacks.
+
+A warning given where none is due is attributed too (:func:`warning_rule`): to the warning rule of the member
+it points at, else to the warning rule the reply names.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
+
+import reference
+from reference import KIND_CLASS
 
 from ..model import Reply
 from . import _gen
@@ -118,3 +126,30 @@ def _rule_from_shrunk(kind: str, tree: Any) -> str:
 def _first_rules(kind: str) -> list[str]:
     root = kind_root(kind)
     return [root.props[n].rule for n in root.required]
+
+
+@cache
+def _warning_members() -> dict[tuple[str, str], str]:
+    """(kind, pointer) -> the warning rule about that member, from the rule table: each warning rule's
+    statement opens with the member it warns at (``\\`execution.timeout_seconds\\` above 86400 ...``)."""
+    out: dict[tuple[str, str], str] = {}
+    for rid, rule in reference.RULES.items():
+        found = re.match(r"`([\w.]+)`", rule.statement)
+        if rule.polarity != "warning" or found is None:
+            continue
+        where = "".join("/" + step for step in found.group(1).split("."))
+        for kind, klass in KIND_CLASS.items():
+            if rule.klass in ("common", klass):
+                out.setdefault((kind, where), rid)
+    return out
+
+
+def warning_rule(kind: str, pointer: str, named: str | None = None) -> str | None:
+    """The warning rule a warning at ``pointer`` of a ``kind`` document is one of: the rule about the member
+    there (what the corpus judge compares is the pointer), else ``named`` (the rule the reply gives it) when
+    that is a warning rule; None when neither says."""
+    found = _warning_members().get((kind, pointer))
+    if found is not None:
+        return found
+    rule = reference.RULES.get(named) if named is not None else None
+    return named if rule is not None and rule.polarity == "warning" else None

@@ -18,6 +18,7 @@ from ..corpus import Case
 from ..evaluate import evaluate
 from ..model import FAULT_OUTCOMES, Reply
 from . import _capabilities, _roundtrip
+from .attribution import warning_rule
 
 
 class Verdict(Enum):
@@ -39,16 +40,34 @@ class Judgement:
     verdict: Verdict
     #: Which way a divergence goes, the second half of a finding's key: ``invalid`` (an invalid document
     #: accepted), ``valid`` (a valid one rejected), ``warning`` (the right verdict, an expected warning
-    #: missing), ``roundtrip``, ``match``, or ``fault:<status>`` for a fault. "" otherwise.
+    #: missing or one given where none is due: :attr:`slip`), ``roundtrip``, ``match``, or ``fault:<status>``
+    #: for a fault. "" otherwise.
     direction: str = ""
     #: For a round trip or a match: the corpus judge's outcome (``pass``, ``fail``, a fault) and message.
     outcome: str = ""
     message: str = ""
+    #: For a ``warning`` divergence: what it is filed under (:class:`WarningSlip`).
+    slip: WarningSlip | None = None
 
     @property
     def diverges(self) -> bool:
         """Whether the reply is anything but an answer that agrees (or a request that could not be sent)."""
         return self.verdict in (Verdict.DIVERGENT, Verdict.FAULT, Verdict.DECLINED)
+
+
+@dataclass(frozen=True, slots=True)
+class WarningSlip:
+    """A warning divergence, as the corpus case of its rule reports it: an expected warning missing (filed
+    under the missed warning's rule) or one given where the reference gives none (filed under the rule of
+    the warning given: its pointer's, else the one the reply names, else the document's label)."""
+
+    rule: str
+    pointer: str
+    #: True: the reference's warning at ``pointer`` is missing; False: the reply warns there, unduly.
+    missing: bool
+    #: The corpus judge's message (:func:`conformance.evaluate.evaluate`), e.g. ``expected no warning; got a
+    #: warning at /execution/timeout_seconds``.
+    message: str
 
 
 #: Agreement carries nothing but its verdict: one (immutable) judgement serves every agreeing reply.
@@ -83,9 +102,12 @@ def judge(
     carries them, a document labelled with a warning rule): an expected warning missing, or one given where
     the warning rule ``rule`` gives none, is a divergence, judged as a corpus case of that rule is."""
     if reply.status == "ok":  # the common reply first: an answer, most often agreeing
-        watched = warnings and (bool(expected.warnings) or rule is not None)
-        if reply.valid != expected.valid or (watched and misses_warning(reply, expected, rule)):
+        if reply.valid != expected.valid:
             return Judgement(Verdict.DIVERGENT, direction(expected, reply))
+        if warnings and (expected.warnings or rule is not None):
+            slip = warning_slip(reply, expected, rule)
+            if slip is not None:
+                return Judgement(Verdict.DIVERGENT, direction(expected, reply), slip=slip)
         return _AGREED
     unanswered = _unanswered(reply)
     if unanswered is not None:
@@ -98,9 +120,19 @@ def judge(
 def misses_warning(reply: Reply, expected: reference.ValidationResult, rule: str | None = None) -> bool:
     """Whether ``reply`` lacks a warning of ``expected`` (or adds one), as a corpus case of its first rule
     (of the warning rule ``rule`` when ``expected`` has none)."""
+    return warning_slip(reply, expected, rule) is not None
+
+
+def warning_slip(reply: Reply, expected: reference.ValidationResult, rule: str | None = None) -> WarningSlip | None:
+    """How ``reply`` (the right verdict) departs from the warnings of ``expected``, judged as a corpus case of
+    their first rule (of the warning rule ``rule`` when ``expected`` has none): None when it does not.
+
+    The first missing warning is filed under its own rule; else the first warning given where the reference
+    gives none (in pointer order, as the corpus judge lists them) under the rule of that warning
+    (:func:`.attribution.warning_rule`), falling back on the case's rule."""
     first = expected.warnings[0].rule if expected.warnings else rule
-    if first is None or reference.RULES[first].polarity != "warning":
-        return False
+    if first is None or first not in reference.RULES or reference.RULES[first].polarity != "warning":
+        return None
     case = Case(
         id="fuzz-warning",
         kind=expected.kind,
@@ -111,7 +143,23 @@ def misses_warning(reply: Reply, expected: reference.ValidationResult, rule: str
         valid=expected.valid,
         warnings=tuple(w.pointer for w in expected.warnings),
     )
-    return evaluate(case, reply)[0] == "fail"
+    outcome, _got, message = evaluate(case, reply)
+    if outcome != "fail":
+        return None
+    given: dict[str, str | None] = {}
+    for w in reply.warnings:
+        if isinstance(w, dict) and isinstance(w.get("pointer"), str):
+            named = w.get("rule")
+            given.setdefault(w["pointer"], named if isinstance(named, str) else None)
+    for due in expected.warnings:
+        if due.pointer not in given:
+            return WarningSlip(due.rule, due.pointer, True, message)
+    expected_at = {w.pointer for w in expected.warnings}
+    extra = sorted(p for p in given if p not in expected_at)
+    if not extra:
+        return None  # the corpus judge failed it for its verdict, which the caller has already compared
+    at = extra[0]
+    return WarningSlip(warning_rule(expected.kind, at, given[at]) or first, at, False, message)
 
 
 def _outcome(outcome: str, message: str, reply: Reply, divergent: str) -> Judgement:
