@@ -27,7 +27,7 @@ from .attribution import attribute, rule_from_pointers
 from .cases import FuzzCase, cases, claimed, plain
 from .findings import Findings, Key
 from .judge import Verdict, judge, judge_match, judge_roundtrip, judges_warnings
-from .shrinking import shrink_match, shrink_roundtrip, shrink_validate
+from .shrinking import shrink_match, shrink_roundtrip, shrink_validate, warning_start
 from .stats import ExitReason, FuzzStats
 
 BATCH = 128
@@ -214,13 +214,17 @@ class _Judge:
         if verdict.verdict is not Verdict.DIVERGENT:
             return None
         if verdict.direction != "valid":
-            # An invalid document accepted, or a warning missed: the label is the rule.
-            key = (m.rule, verdict.direction)
+            # An invalid document accepted, or a warning missed: the label is the rule. A warning given where
+            # none is due: the rule of that warning (which need not be the label's).
+            slip = verdict.slip
+            rule = m.rule if slip is None else slip.rule
+            key = (rule, verdict.direction)
             if self.findings.seen(key):
                 return None
             missed = verdict.direction == "warning"
-            small, data, last = shrink_validate(self.impl, case, self.stats, m, missed, seen=reply)
-            return self.findings.keep(key, self.findings.validate(case, small, data, last, rule=m.rule))
+            start = m if slip is None else warning_start(m, slip)
+            small, data, last = shrink_validate(self.impl, case, self.stats, start, missed, seen=reply, rule=rule)
+            return self.findings.keep(key, self.findings.validate(case, small, data, last, rule=rule))
         # A valid document rejected: a label (unknown member, free-form data, a warning) need not be the cause.
         if self.findings.seen((rule_from_pointers(case.kind, m.tree, reply), "valid")):
             return None

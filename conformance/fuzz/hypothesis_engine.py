@@ -28,7 +28,7 @@ from .attribution import attribute, rule_from_pointers
 from .cases import DEFAULT_EXAMPLES, FuzzCase, claimed, plan_rules
 from .findings import Findings, Key
 from .judge import Judgement, Verdict, judge, judges_warnings
-from .shrinking import shrink_validate
+from .shrinking import shrink_validate, warning_start
 from .stats import ExitReason, FuzzStats
 
 #: Findings the Hypothesis engine looks for per kind before moving on (each is one ``find`` call).
@@ -130,8 +130,11 @@ class _Search:
         if verdict.verdict not in (Verdict.DIVERGENT, Verdict.FAULT):
             stats.count(verdict.verdict)
             return False
-        # Looked up under its label, or for a rejected valid document the rule at the reply's error pointers.
+        # Looked up under its label (a warning divergence: the rule of the warning missed or given where none
+        # is due), or for a rejected valid document the rule at the reply's error pointers.
         rule = m.rule if not expected.valid or reply.valid else rule_from_pointers(m.kind, m.tree, reply)
+        if verdict.slip is not None:
+            rule = verdict.slip.rule
         if self.findings.seen((rule, verdict.direction)):
             return False
         self.last = _Asked(m, data, expected, reply, verdict)
@@ -148,9 +151,13 @@ class _Search:
         elif direction == "valid":  # a valid document rejected: Hypothesis shrank it; attributed
             finding = self.findings.validate(case, m, asked.data, reply, rule=attribute(kind, m, m, reply))
         else:
-            small, data, last = shrink_validate(self.impl, case, self.stats, m, direction == "warning", seen=reply)
-            finding = self.findings.validate(case, small, data, last, rule=m.rule)
+            slip = verdict.slip
+            rule = m.rule if slip is None else slip.rule
+            start = m if slip is None else warning_start(m, slip)
+            missed = direction == "warning"
+            small, data, last = shrink_validate(self.impl, case, self.stats, start, missed, seen=reply, rule=rule)
+            finding = self.findings.validate(case, small, data, last, rule=rule)
         key: Key = (finding.rule, direction)
         # The search looks a rejected valid document up under the rule at its error pointers: file it there too.
-        hint = rule_from_pointers(kind, m.tree, reply) if direction == "valid" else m.rule
+        hint = rule_from_pointers(kind, m.tree, reply) if direction == "valid" else finding.rule
         return self.findings.keep(key, finding, (hint, direction))

@@ -6,15 +6,18 @@ restart budget spent) while shrinking, the divergence stands unshrunk, with the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import reference
 
 from ..model import Reply
 from ..transports import Implementation, ImplementationGone
 from . import _capabilities, _roundtrip
 from ._mutate import Mutant, agrees
+from ._schemas import pointer
 from ._shrink import WINDOW, shrink, shrink_batched
 from .cases import FuzzCase, plain
-from .judge import Verdict, judge, judge_match, judge_roundtrip
+from .judge import Verdict, WarningSlip, judge, judge_match, judge_roundtrip
 from .stats import FuzzStats
 
 #: Predicate calls allowed to shrink one round-trip finding (each costs a validate and a round trip).
@@ -36,12 +39,38 @@ def pipelines(impl: Implementation) -> bool:
     return type(impl).validate_many is not Implementation.validate_many
 
 
+def warning_start(m: Mutant, slip: WarningSlip) -> Mutant:
+    """Where the shrink of a warning divergence starts: ``m`` itself when it is filed under ``m``'s label, else
+    ``m`` labelled with the rule of the warning given where none is due, on the rule's valid side, pinned at
+    that warning's member (so shrinking may drop what the label was about, and keeps what the slip is about)."""
+    if slip.rule == m.rule or slip.missing:
+        return m
+    missing = object()
+    path: list[object] = []
+    try:
+        if reference.resolve_pointer(m.tree, slip.pointer, missing) is not missing:
+            for token in reference.parse_pointer(slip.pointer):  # an item pinned by its index, a member by name
+                parent = reference.resolve_pointer(m.tree, pointer(tuple(path)))
+                path.append(int(token) if isinstance(parent, list) else token)
+    except ValueError:
+        path = []  # no JSON Pointer: nothing to pin (nor when the document lacks the member)
+    return replace(m, rule=slip.rule, expect="valid", pin=tuple(path))
+
+
 def shrink_validate(
-    impl: Implementation, case: FuzzCase, stats: FuzzStats, start: Mutant, missed: bool = False, *, seen: Reply
+    impl: Implementation,
+    case: FuzzCase,
+    stats: FuzzStats,
+    start: Mutant,
+    missed: bool = False,
+    *,
+    seen: Reply,
+    rule: str | None = None,
 ) -> tuple[Mutant, bytes, Reply]:
     """The smallest document derived from ``start`` on which the implementation still diverges the same way:
     another verdict than the reference's or, ``missed``, the right verdict with an expected warning missing
-    (or, for a document labelled with a warning rule, one given where none is due).
+    (or, for a document labelled with a warning rule, one given where none is due), filed under ``rule`` when
+    given (a candidate whose slip is another rule's does not hold: :func:`warning_start`).
     ``seen`` is the reply that showed the divergence, kept if the implementation is gone meanwhile.
 
     Candidates the reference confirms go to the implementation in batches (one ``validate_many``); the first
@@ -61,6 +90,8 @@ def shrink_validate(
             # given where none is due (without it, no candidate of such a finding would still diverge).
             verdict = judge(expected, reply, warnings=missed, rule=cand.rule)
             diverges = verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
+            if diverges and rule is not None and missed:
+                diverges = verdict.slip is not None and verdict.slip.rule == rule
             if diverges and not any(out):
                 last["reply"] = reply  # the first that holds is the one kept
             out.append(diverges)
