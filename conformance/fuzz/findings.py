@@ -20,6 +20,7 @@ from . import _capabilities
 from ._mutate import Mutant
 from ._schemas import rule_class
 from .cases import FuzzCase
+from .judge import warning_slip
 from .stats import FuzzStats
 
 #: What a finding is filed under: its rule (None for a fault on a plain valid document) and its direction
@@ -45,7 +46,10 @@ def got(reply: Reply) -> dict[str, Any]:
     """What a validate reply said: its verdict and first errors, or its fault."""
     if reply.status != "ok":
         return {"outcome": reply.status, "message": reply.message}
-    return {"valid": reply.valid, "errors": list(reply.errors)[:5]}
+    out: dict[str, Any] = {"valid": reply.valid, "errors": list(reply.errors)[:5]}
+    if reply.warnings:  # evidence of a warning finding: the warnings it gave (and where)
+        out["warnings"] = list(reply.warnings)[:5]
+    return out
 
 
 def key_text(key: Key) -> str:
@@ -211,6 +215,14 @@ def _validate_message(expected: reference.ValidationResult, reply: Reply, rule: 
     if fault is not None:
         return f"the implementation's reply was a {fault}: {reply.message}"[:500]
     if expected.valid and reply.valid:
+        slip = warning_slip(reply, expected, rule)
+        if slip is not None and not slip.missing:
+            # As the corpus case of that rule says it (conformance.evaluate): which warnings it expected, where
+            # the reply warned besides.
+            return (
+                f"the implementation gives the right verdict but an unexpected warning of {slip.rule} at "
+                f"{slip.pointer}, where the reference gives none: {slip.message}"
+            )[:500]
         seen = ", ".join(str(w.get("pointer", "?")) for w in reply.warnings if isinstance(w, dict))
         return (
             f"the implementation gives the right verdict but not the warning of {rule} at "
