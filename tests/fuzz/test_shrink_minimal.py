@@ -23,7 +23,7 @@ from conformance.fuzz._mutate import Mutant, RenderError, agrees, delete_at
 from conformance.fuzz._shrink import shrink, shrink_batched
 from conformance.fuzz.cases import FuzzCase, plain
 from conformance.fuzz.judge import Verdict, judge, judges_warnings
-from conformance.fuzz.shrinking import shrink_validate
+from conformance.fuzz.shrinking import shrink_validate, warning_start
 from conformance.fuzz.stats import FuzzStats
 from conformance.transports import Implementation
 from conformance.transports.inprocess import InProcess
@@ -75,7 +75,8 @@ def _fakes() -> dict[str, Implementation]:
 
 
 def _holds(impl: Implementation, m: Mutant, start: Mutant, missed: bool) -> bool:
-    """Whether ``m`` still carries ``start``'s label and the implementation still diverges the same way."""
+    """Whether ``m`` still carries ``start``'s label and the implementation still diverges the same way (a
+    warning divergence: under the same rule, which the start's label is, :func:`warning_start`)."""
     try:
         data = m.render()
     except RenderError:
@@ -84,6 +85,8 @@ def _holds(impl: Implementation, m: Mutant, start: Mutant, missed: bool) -> bool
     if not agrees(m, expected) or expected.valid != start.valid:
         return False
     verdict = judge(expected, impl.validate(m.kind, data), warnings=missed, rule=m.rule)
+    if missed and (verdict.slip is None or verdict.slip.rule != start.rule):
+        return False
     return verdict.verdict is Verdict.DIVERGENT and (verdict.direction == "warning") == missed
 
 
@@ -125,13 +128,16 @@ def _findings(impl: Implementation, family: ModuleType, seed: int) -> list[tuple
                 reply = impl.validate(kind, data)
                 strict = impl.reports_warnings and judges_warnings(m.rule, m.expect)
                 verdict = judge(expected, reply, warnings=strict, rule=m.rule)
-                if verdict.verdict is not Verdict.DIVERGENT or (m.rule, verdict.direction) in seen:
+                rule = m.rule if verdict.slip is None else verdict.slip.rule
+                if verdict.verdict is not Verdict.DIVERGENT or (rule, verdict.direction) in seen:
                     continue
-                seen.add((m.rule, verdict.direction))
+                seen.add((rule, verdict.direction))
                 missed = verdict.direction == "warning"
                 start = m if verdict.direction != "valid" or m.expect == "warning" else plain(m)
+                if verdict.slip is not None:
+                    start = warning_start(m, verdict.slip)
                 case = FuzzCase(m, data, expected, "core")
-                small, _data, _reply = shrink_validate(impl, case, FuzzStats(), start, missed, seen=reply)
+                small, _data, _reply = shrink_validate(impl, case, FuzzStats(), start, missed, seen=reply, rule=rule)
                 out.append((start, small, missed))
     return out
 
