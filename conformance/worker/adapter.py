@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import sys
 import time
 from typing import IO, Any
+
+import reference
 
 from .. import __version__, safejson
 from .engine import Worker
@@ -80,6 +81,7 @@ def serve(worker: Worker, stdin: IO[bytes] | None = None, stdout: IO[bytes] | No
             reply = reply_to(worker, request)
         if reply is None:
             break
-        out.write(json.dumps(reply, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n")
+        # reference.dumps: a result's numbers as the job held them (json refuses an int past 4,300 digits)
+        out.write(reference.dumps(reply).encode("utf-8", "backslashreplace") + b"\n")
         out.flush()
     return 0

@@ -9,7 +9,6 @@ runs ``test.echo`` and ``test.sleep`` under the job's timeout, emitting progress
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -45,9 +44,17 @@ def timestamp(at: float | None = None) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def plain(value: Any) -> Any:
-    """A parsed value (which may hold the reference's number types) as plain JSON values."""
-    return json.loads(reference.dumps(value))
+def seconds_of(value: Any, default: float) -> float:
+    """A parsed number as seconds: an integer literal too long to convert (:class:`reference.BigNumber`)
+    is beyond every bound (an infinity of its sign); what is not a number is ``default``."""
+    if isinstance(value, reference.BigNumber):
+        return float("-inf") if value.text.startswith("-") else float("inf")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    try:
+        return float(value)
+    except OverflowError:
+        return float("-inf") if value < 0 else float("inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +254,7 @@ class Worker:
         if op == "test.sleep":
             data = job["payload"].get("data")
             seconds = data.get("seconds") if isinstance(data, dict) else None
-            if not (type(seconds) in (int, float) and 0 <= float(seconds or 0) <= MAX_SLEEP):
+            if not 0 <= seconds_of(seconds, -1.0) <= MAX_SLEEP:
                 return refuse(
                     422,
                     "INVALID_PAYLOAD",
@@ -318,11 +325,11 @@ class Worker:
         started = time.time()
         ex = job.get("execution") if isinstance(job.get("execution"), dict) else {}
         assert isinstance(ex, dict)
-        limit = float(ex.get("timeout_seconds", 3600))
+        limit = seconds_of(ex.get("timeout_seconds", 3600), 3600.0)
         data = job["payload"].get("data")
         self.emit(job, 1, "started", 0, "started")
         if job["operation"] == "test.sleep":
-            seconds = float(data["seconds"])
+            seconds = seconds_of(data["seconds"], 0.0)
             seq = 1
             while True:
                 elapsed = time.time() - started
@@ -338,7 +345,7 @@ class Worker:
             self.emit(job, seq + 1, "done", 100, "done")
             return self.result_doc(job, "completed", started, data={"slept": seconds})
         self.emit(job, 2, "done", 100, "echoed")
-        return self.result_doc(job, "completed", started, data=plain(data))
+        return self.result_doc(job, "completed", started, data=data)  # the parsed value: its numbers exact
 
     def timed_out(self, elapsed: float, limit: float) -> bool:
         return elapsed >= limit
@@ -361,7 +368,7 @@ class Worker:
             "execution_summary": {
                 "started_at": timestamp(started),
                 "duration_seconds": int(ended - started),
-                "attempt": plain(ex.get("attempt", 1)),  # a parsed value: may be a BigNumber in a zoo member's run
+                "attempt": ex.get("attempt", 1),  # a parsed value: may be a BigNumber (written back as it came)
                 "idempotency_key": self.key_of(job),
             },
         }

@@ -9,7 +9,6 @@ built from the job id by :meth:`Worker.result_name`, which keeps every file insi
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import traceback
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Worker, refuse
+from .store import dump
 
 
 class FileBinding:
@@ -27,7 +27,7 @@ class FileBinding:
         self._seen: set[str] = set()
         self._lock = threading.Lock()
         worker.listeners.append(self._on)
-        self._write(self.results / "worker.json", json.dumps(worker.worker_document(), indent=2) + "\n")
+        self._write(self.results / "worker.json", dump(worker.worker_document()) + "\n")
 
     def _write(self, path: Path, text: str, append: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,9 +43,9 @@ class FileBinding:
     def _on(self, what: str, job_id: str, doc: dict[str, Any]) -> None:
         name = self.worker.result_name(job_id)
         if what == "result":
-            self._write(self.results / f"{name}-result.json", json.dumps(doc, ensure_ascii=False) + "\n")
+            self._write(self.results / f"{name}-result.json", dump(doc) + "\n")
         else:
-            self._write(self.results / f"{name}-progress.jsonl", json.dumps(doc, ensure_ascii=False) + "\n", True)
+            self._write(self.results / f"{name}-progress.jsonl", dump(doc) + "\n", True)
 
     def step(self) -> int:
         """Read every new job once; the number read."""

@@ -3,15 +3,22 @@
 Two tables: ``jobs`` (every job accepted: its state, its result and progress events, as JSON text) and
 ``keys`` (every idempotency key: the job that holds it, and whether that job is still running). Claiming
 a key is one transaction, so two submissions with one key cannot both be the first.
+
+Documents are written with :func:`reference.dumps` and read back with :func:`reference.parse`: a result
+holds the job's own values (an integer of any length, a literal beyond a double), and they come back
+exactly as they came, where ``json`` refuses an integer past 4,300 digits.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Literal
+
+import reference
 
 Claim = Literal["first", "running", "done"]
 
@@ -28,6 +35,22 @@ CREATE TABLE IF NOT EXISTS keys (
     running INTEGER NOT NULL
 );
 """
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dump(value: Any) -> str:
+    """``value`` as JSON text SQLite can keep: :func:`reference.dumps`, a lone surrogate (in a name the
+    worker made from a file name; a parsed job holds none) written as its escape."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", reference.dumps(value))
+
+
+def load(text: str) -> Any:
+    """What :func:`dump` wrote: read by :func:`reference.parse` (exact numbers); what it refuses (only a
+    lone surrogate's escape) by ``json``."""
+    value, faults = reference.parse(text)
+    return json.loads(text, parse_int=reference.parse_int, parse_float=reference.parse_float) if faults else value
 
 
 class Store:
@@ -81,16 +104,16 @@ class Store:
     def progress(self, job_id: str, event: dict[str, Any]) -> None:
         with self._lock:
             row = self._db.execute("SELECT progress FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-            events = json.loads(row[0]) if row else []
+            events = load(row[0]) if row else []
             events.append(event)
-            self._db.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", (json.dumps(events), job_id))
+            self._db.execute("UPDATE jobs SET progress = ? WHERE job_id = ?", (dump(events), job_id))
 
     def finish(self, job_id: str, result: dict[str, Any]) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO jobs (job_id, state, result) VALUES (?, 'done', ?) "
                 "ON CONFLICT(job_id) DO UPDATE SET state = 'done', result = excluded.result",
-                (job_id, json.dumps(result)),
+                (job_id, dump(result)),
             )
 
     def state(self, job_id: str) -> str | None:
@@ -101,12 +124,12 @@ class Store:
     def result(self, job_id: str) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute("SELECT result FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
+        return load(row[0]) if row and row[0] else None
 
     def events(self, job_id: str) -> list[dict[str, Any]]:
         with self._lock:
             row = self._db.execute("SELECT progress FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-        return list(json.loads(row[0])) if row else []
+        return list(load(row[0])) if row else []
 
     def keys_of(self, job_id: str) -> list[str]:
         with self._lock:
