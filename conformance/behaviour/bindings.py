@@ -28,6 +28,8 @@ from urllib.parse import quote, urlsplit
 
 import jsonschema
 
+import reference
+
 from .. import safejson
 from ..transports import _process
 
@@ -37,6 +39,9 @@ EVIDENCE_TEXT = 1500
 POLL = 0.02
 #: Bytes read of one HTTP body or one file the worker wrote: more is not an answer (and is not read).
 MAX_READ = 16 * 1024 * 1024
+#: Nesting allowed in what a worker answers: a result echoes data as deep as a valid job holds (the
+#: protocol's limit), inside the binding's envelope (``{"success", "data"}``, ``{"seq", "result"}``).
+MAX_ANSWER_DEPTH = reference.MAX_DEPTH + 2
 
 
 class Fault(Exception):
@@ -77,6 +82,22 @@ class Fetched:
     progress: list[Any] = field(default_factory=list)
     #: The progress events were not a JSON array of objects (what was seen instead).
     progress_problem: str = ""
+
+
+def read_json(raw: bytes | str) -> Any:
+    """One answer of the worker (untrusted text), its numbers exact: read with the reference's number hooks,
+    an integer of any length is a :class:`reference.BigNumber` and ``1e400`` a :class:`reference.FloatLiteral`
+    (written back as they came by :func:`reference.dumps`), where ``json`` refuses an integer past 4,300
+    digits. Bounded as :func:`conformance.safejson.loads` (:class:`~conformance.safejson.JSONBoundError`,
+    a :class:`ValueError`, when it is not JSON or nests deeper than :data:`MAX_ANSWER_DEPTH`)."""
+    if safejson.depth(raw, MAX_ANSWER_DEPTH) > MAX_ANSWER_DEPTH:
+        raise safejson.JSONBoundError(f"nested more than {MAX_ANSWER_DEPTH} levels deep (arrays and objects)")
+    try:
+        return json.loads(raw, parse_int=reference.parse_int, parse_float=reference.parse_float)
+    except RecursionError as err:  # pragma: no cover - the depth check comes first; kept as a last guard
+        raise safejson.JSONBoundError(f"nested too deep to parse: {err}") from None
+    except ValueError as err:
+        raise safejson.JSONBoundError(f"not JSON: {err}") from None
 
 
 @functools.cache
@@ -211,7 +232,7 @@ class HttpBinding(Binding):
             entry["sent"] = clip(body.decode("utf-8", "replace"))
         self.note(entry)
         try:
-            value = safejson.loads(raw)
+            value = read_json(raw)
         except ValueError:
             value = None
         return status, value, text
@@ -276,7 +297,7 @@ class FileBinding(Binding):
             return None
         self.note({"read": "RESULTS/worker.json", "content": clip(raw.decode("utf-8", "replace"))})
         try:
-            return safejson.loads(raw)
+            return read_json(raw)
         except ValueError:
             return None
 
@@ -307,7 +328,7 @@ class FileBinding(Binding):
                 cached = self._cache.get(e.name)
             if cached is None or cached[0] != stamp:
                 try:
-                    value = safejson.loads(read_regular(Path(e.path)))
+                    value = read_json(read_regular(Path(e.path)))
                 except (OSError, ValueError):
                     value = {"unreadable": True}
                 cached = (stamp, value)
@@ -330,13 +351,13 @@ class FileBinding(Binding):
         if found is None:
             return Fetched()
         name, value = found
-        self.note({"read": f"RESULTS/{name}", "content": clip(json.dumps(value, ensure_ascii=False))})
+        self.note({"read": f"RESULTS/{name}", "content": clip(reference.dumps(value))})
         got = Fetched(result=value)
         progress = self.results / (name[: -len("-result.json")] + "-progress.jsonl")
         if progress.exists() or progress.is_symlink():
             try:
                 lines = read_regular(progress).decode("utf-8", "replace").splitlines()
-                got.progress = [safejson.loads(line) for line in lines if line.strip()]
+                got.progress = [read_json(line) for line in lines if line.strip()]
             except (OSError, ValueError) as err:
                 got.progress_problem = f"RESULTS/{progress.name}: not JSON Lines ({err})"
         return got
@@ -420,7 +441,7 @@ class CmdBinding(Binding):
             sent = {k: v for k, v in message.items() if k not in ("job", "job_base64")}
             self.note({"request": json.dumps(sent), "reply": clip(line.decode("utf-8", "replace"))})
             try:
-                reply = safejson.loads(line)
+                reply = read_json(line)
             except ValueError as err:
                 raise Fault("errored", f"a reply that is not JSON: {clip(repr(line), 200)}") from err
             if not isinstance(reply, dict) or ("seq" in message and reply.get("seq") != message["seq"]):

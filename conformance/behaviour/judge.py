@@ -7,6 +7,7 @@ of the reference behind them (``result.status at /status: ...``); an empty list 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import reference
@@ -23,6 +24,39 @@ def instant(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def _number(value: Any) -> Decimal | None:
+    """A parsed number as its exact value (None for what is not a number): an integer of any length by its
+    digits (:class:`reference.BigNumber`), a literal beyond a double by its text (``1e400`` is not ``1e401``,
+    though both are an infinite float)."""
+    if isinstance(value, (reference.BigNumber, reference.FloatLiteral)):
+        return Decimal(value.text)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # a float as it is written
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two parsed JSON values are the same value: members in any order, numbers by their exact value
+    (``1`` and ``1.0`` are one number, ``true`` is not ``1``), at any depth (no recursion)."""
+    pending = [(a, b)]
+    while pending:
+        x, y = pending.pop()
+        if isinstance(x, dict):
+            if not isinstance(y, dict) or x.keys() != y.keys():
+                return False
+            pending.extend((v, y[k]) for k, v in x.items())
+        elif isinstance(x, list):
+            if not isinstance(y, list) or len(x) != len(y):
+                return False
+            pending.extend(zip(x, y, strict=True))
+        elif (nx := _number(x)) is not None or _number(y) is not None:
+            if nx is None or nx != _number(y):
+                return False
+        elif type(x) is not type(y) or x != y:
+            return False
+    return True
 
 
 def _first_error(result: reference.ValidationResult) -> str | None:
