@@ -58,17 +58,22 @@ def _rate(transport: str, target: str, docs: list[tuple[str, bytes]]) -> float:
 
 @contextmanager
 def _server(argv: list[str]) -> Iterator[str]:
-    """An HTTP server subprocess that prints ``... listening on URL``; yields the URL."""
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if "listening on " not in line:
-            raise RuntimeError(f"{argv}: expected 'listening on URL', got {line!r}")
-        yield line.rsplit(" ", 1)[-1].strip()
-    finally:
-        proc.terminate()
-        proc.wait(5)
+    """An HTTP server subprocess that prints ``... listening on URL``; yields the URL. Its stderr (an access
+    log, the line it prints when stopped) goes to a file, shown only when it does not start, so that the bench's
+    table is all the bench prints."""
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True)
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if "listening on " not in line:
+                err.seek(0)
+                said = err.read()[-500:]
+                raise RuntimeError(f"{argv}: expected 'listening on URL', got {line!r}; stderr: {said!r}")
+            yield line.rsplit(" ", 1)[-1].strip()
+        finally:
+            proc.terminate()
+            proc.wait(5)
 
 
 def _trivial_fn(kind: str, text: str) -> bool:
