@@ -124,6 +124,45 @@ class ResultsStream:
         self._fh.close()
 
 
+#: (file, its size and change time, the filters) -> how many cases of each pass it holds, as
+#: :func:`pass_counts` and :func:`selected` counted them: a span (a worker's unit) skips the files that hold
+#: none of its cases instead of reading the whole corpus again. A changed file has another key.
+_FILE_COUNTS: dict[tuple[Any, ...], tuple[int, int]] = {}
+_FILE_COUNTS_MAX = 100_000
+
+
+def _counts_key(path: Path, config: RunConfig) -> tuple[Any, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # read_file says why, when the run reads it
+    return (str(path), st.st_size, st.st_mtime_ns, config.kinds, config.classes, config.rules)
+
+
+def _remember(key: tuple[Any, ...] | None, counts: tuple[int, int]) -> None:
+    if key is None:
+        return
+    if len(_FILE_COUNTS) >= _FILE_COUNTS_MAX:
+        _FILE_COUNTS.clear()
+    _FILE_COUNTS[key] = counts
+
+
+def _outside(
+    counts: tuple[int, int],
+    index: dict[str, int],
+    passes: set[str],
+    span: tuple[int, int],
+    shard: tuple[int, int] | None,
+) -> bool:
+    """Whether a file holding ``counts`` (validate, other) cases, the first at ``index``, has none in ``span``."""
+    step = 1 if shard is None else shard[1]
+    lo, hi = span[0] * step, span[1] * step  # the span as indices before the shard's cut
+    for what, count in zip(("validate", "other"), counts, strict=True):
+        if what in passes and count and index[what] < hi and index[what] + count > lo:
+            return False
+    return True
+
+
 def selected(
     config: RunConfig,
     modes: tuple[str, ...] = ("validate", "match", "roundtrip"),
@@ -131,12 +170,21 @@ def selected(
 ) -> Iterator[Case]:
     """The cases the filters (and the shard) keep, in corpus order, read file by file; only cases of ``modes``
     are built (building a case encodes its document: the second pass, over match and roundtrip cases, skips
-    that), and with ``span`` only those whose index in their pass (:func:`pass_counts`) is in it."""
+    that), and with ``span`` only those whose index in their pass (:func:`pass_counts`) is in it (a file
+    already counted in this process that holds none of them is not read again)."""
     root = config.corpus or default_root()
     kinds, classes, rules = set(config.kinds), set(config.classes), config.rules
     index = {"validate": 0, "other": 0}
+    passes = {pass_of(m) for m in modes}
     for path in corpus_files(root):
         rel = path.relative_to(root).as_posix()
+        key = _counts_key(path, config) if span is not None else None
+        known = _FILE_COUNTS.get(key) if key is not None else None
+        if known is not None and span is not None and _outside(known, index, passes, span, config.shard):
+            index["validate"] += known[0]
+            index["other"] += known[1]
+            continue
+        start = dict(index)
         for i, raw in enumerate(read_file(path, root)):
             if not isinstance(raw, dict):
                 raise CorpusError(f"{rel}: case #{i} is not an object: {raw!r:.80}")
@@ -162,6 +210,7 @@ def selected(
                 raise CorpusError(
                     f"{rel}: case #{i} ({raw.get('id', 'no id')}) is malformed: {type(err).__name__}: {err}"
                 ) from err
+        _remember(key, (index["validate"] - start["validate"], index["other"] - start["other"]))
 
 
 def pass_of(mode: str) -> str:
@@ -175,8 +224,11 @@ def pass_counts(config: RunConfig) -> dict[str, int]:
     kinds, classes, rules = set(config.kinds), set(config.classes), config.rules
     counts = {"validate": 0, "other": 0}
     for path in corpus_files(root):
+        here = {"validate": 0, "other": 0}
+        whole = True
         for raw in read_file(path, root):
             if not isinstance(raw, dict):
+                whole = False
                 continue  # selected() says which, when the run reads it
             klass, rule = raw.get("class"), raw.get("rule")
             if (
@@ -185,7 +237,11 @@ def pass_counts(config: RunConfig) -> dict[str, int]:
                 or (rules and not any(rule == r or str(rule).startswith(r + ".") for r in rules))
             ):
                 continue
-            counts[pass_of(MODES.get(str(klass), "validate"))] += 1
+            here[pass_of(MODES.get(str(klass), "validate"))] += 1
+        counts["validate"] += here["validate"]
+        counts["other"] += here["other"]
+        if whole:
+            _remember(_counts_key(path, config), (here["validate"], here["other"]))
     if config.shard is not None:
         k, n = config.shard
         counts = {p: len(range(k - 1, c, n)) for p, c in counts.items()}
