@@ -129,15 +129,23 @@ def render_compare_many(cmp: dict[str, Any], markdown: bool = False) -> str:
     out: list[str] = []
     if markdown:
         out.append(f"## vmjob compare: {len(sides)} reports, {len(cmp['rules'])} rules differ")
+    out += _sections(sections, len(cmp["cases"]), markdown)
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def _sections(sections: list[tuple[str, list[list[str]]]], differing_cases: int, markdown: bool) -> list[str]:
+    """Each titled table (``none`` for a table with its header alone), then how many differing cases were
+    left out of the listing: the body of both the two-way and the N-way comparison."""
+    out: list[str] = []
     for title, table in sections:
         if len(table) == 1:
             out += ["", f"{title}: none" if not markdown else f"**{title}**: none"]
             continue
         out += ["", f"### {title}" if markdown else f"{title}:", ""]
         out += markdown_table(table) if markdown else _text_table(table)
-    if len(cmp["cases"]) > MAX_LISTED:
-        out += ["", f"… and {len(cmp['cases']) - MAX_LISTED} more differing cases."]
-    return "\n".join(out).lstrip("\n") + "\n"
+    if differing_cases > MAX_LISTED:
+        out += ["", f"… and {differing_cases - MAX_LISTED} more differing cases."]
+    return out
 
 
 def _letter(i: int) -> str:
@@ -173,14 +181,7 @@ def render_compare(cmp: dict[str, Any], markdown: bool = False) -> str:
     out: list[str] = []
     if markdown:
         out.append(f"## vmjob compare: {len(cmp['new_failures'])} new failures, {len(cmp['fixes'])} fixes")
-    for title, table in sections:
-        if len(table) == 1:
-            out += ["", f"{title}: none" if not markdown else f"**{title}**: none"]
-            continue
-        out += ["", f"### {title}" if markdown else f"{title}:", ""]
-        out += markdown_table(table) if markdown else _text_table(table)
-    if len(cmp["cases"]) > MAX_LISTED:
-        out += ["", f"… and {len(cmp['cases']) - MAX_LISTED} more differing cases."]
+    out += _sections(sections, len(cmp["cases"]), markdown)
     if not markdown:
         out += ["", f"{len(cmp['new_failures'])} new failures in B, {len(cmp['fixes'])} fixes in B"]
     return "\n".join(out).lstrip("\n") + "\n"
