@@ -7,10 +7,10 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from _page import Page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -19,20 +19,6 @@ pytestmark = pytest.mark.skipif(
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run")  # fmt: skip
 GalleryRun = tuple[subprocess.CompletedProcess[str], Path]
-
-
-class Dom(HTMLParser):
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -52,8 +38,8 @@ def test_chromium_builds_the_matrix_with_a_link_behind_each_failing_cell(
 ) -> None:
     _, out = gallery_run
     page = out / "gallery.html"
-    dom = Dom(chromium(tmp_path, "--dump-dom", page.as_uri()).stdout)
-    source = Dom(page.read_text())
+    dom = Page(chromium(tmp_path, "--dump-dom", page.as_uri()).stdout)
+    source = Page(page.read_text())
     # The browser built exactly the elements of the page: none more (nothing injected), none lost.
     assert sorted(t for t, _ in dom.tags) == sorted(t for t, _ in source.tags)
     assert "script" not in {t for t, _ in dom.tags}

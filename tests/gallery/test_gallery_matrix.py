@@ -7,11 +7,11 @@ import copy
 import json
 import re
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _page import Page
 
 from conformance.gallery import Column, column, render_matrix
 from conformance.reports.util import COLOURS
@@ -23,23 +23,6 @@ ALLOWED = {
     "thead", "tbody", "tr", "th", "td", "a", "span", "small", "code", "br", "i", "div", "details", "summary", "b",
     "pre", "footer",
 }  # fmt: skip
-
-
-class Page(HTMLParser):
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-    def ids(self) -> set[str | None]:
-        return {a.get("id") for _, a in self.tags}
 
 
 @pytest.fixture(scope="module")
