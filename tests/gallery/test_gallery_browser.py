@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _page import Page
+
+from ._page import Page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

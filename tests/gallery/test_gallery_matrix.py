@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _page import Page
 
 from conformance.gallery import Column, column, render_matrix
 from conformance.reports.util import COLOURS
+
+from ._page import Page
 
 HOSTILE = "</td></tr><script>alert(1)</script><img src=x onerror=alert(2)>\x1b[31m\u202e"
 #: Every element the page is made of; anything else in a rendered page was injected.
