@@ -31,6 +31,7 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 import reference
@@ -63,9 +64,14 @@ def _constrained(node: SNode | None) -> bool:
     return any(k in node.schema for k in ("pattern", "const", "enum", "format")) or bool(_children(node))
 
 
-def _children(node: SNode) -> list[str]:
+def _children(node: SNode) -> tuple[str, ...]:
     """The rules that refine the member's own (``core.job_id.charset`` of ``core.job_id``)."""
-    return [r for r in reference.RULES if r.startswith(node.rule + ".") and reference.RULES[r].klass != "behaviour"]
+    return _refining(node.rule)
+
+
+@cache
+def _refining(rule: str) -> tuple[str, ...]:
+    return tuple(r for r in reference.RULES if r.startswith(rule + ".") and reference.RULES[r].klass != "behaviour")
 
 
 def _text_rule(node: SNode) -> str:
@@ -179,7 +185,8 @@ def plans(kind: str, doc: Json) -> list[Plan]:
                            operator="case-fold-name", pin=(*p, other))  # fmt: skip
 
         plan(SYNTAX, "case-fold-name", case_fold)
-    optional = [(p, n) for p, n, _v in every if p and n is not None and n.types is not None and _is_optional(every, p)]
+    parents = {p: n for p, n, _v in every}
+    optional = [(p, n) for p, n, _v in every if p and n is not None and n.types is not None and _optional(parents, p)]
     if optional:
 
         def null_member(r: random.Random) -> Mutant:
@@ -233,8 +240,7 @@ def _refused(node: SNode, current: Json) -> Json:
     return current
 
 
-def _is_optional(every: list[tuple[Path, SNode | None, Json]], path: Path) -> bool:
-    parents = {p: n for p, n, _v in every}
+def _optional(parents: dict[Path, SNode | None], path: Path) -> bool:
     parent = parents.get(path[:-1])
     return parent is not None and isinstance(path[-1], str) and path[-1] not in parent.required
 
