@@ -92,7 +92,7 @@ def _harness_cost(quick: bool) -> list[BenchRow]:
     beside that adapter's round trip, in one run.
 
     * the round trip: the time per document of the campaign's own first documents sent through
-      ``validate_many`` (pipelined), the best of two;
+      ``validate_many`` (pipelined), the best of two; and, as information, one request at a time (the latency);
     * per case (what every case costs: generation, mutation planning, the reference's verdict, the transport's
       own work, judging): this process's CPU time over the campaign less the shrinking's, per case; the target
       (issue 14: <= 1.0x the round trip) applies to it;
@@ -114,6 +114,12 @@ def _harness_cost(quick: bool) -> list[BenchRow]:
             best_trip = min(best_trip, (time.perf_counter() - t0) / len(docs))
         if any(r.status != "ok" for r in replies):
             raise RuntimeError("the trivial adapter did not answer every document: fix the bench")
+        best_latency = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            for kind, data in docs[:2000]:
+                impl.validate(kind, data)
+            best_latency = min(best_latency, (time.perf_counter() - t0) / min(2000, len(docs)))
         with _Shrinking() as shrinking:
             cpu0 = time.process_time()
             campaign = _differential(impl, examples)
@@ -127,8 +133,18 @@ def _harness_cost(quick: bool) -> list[BenchRow]:
     ratio = per_case_cpu / best_trip
     trip_us = best_trip * 1e6
     note = f"{n} cases, seed 1, round trip {trip_us:,.1f} us"
+    latency_us = best_latency * 1e6
     return [
         BenchRow(PART, "trivial adapter round trip (--cmd, pipelined)", trip_us, "us", "", None, f"{n} documents"),
+        BenchRow(
+            PART,
+            "trivial adapter round trip (--cmd, one request at a time)",
+            latency_us,
+            "us",
+            "",
+            None,
+            "each request waits for the previous reply: the latency, not the throughput",
+        ),  # fmt: skip
         BenchRow(
             PART,
             "harness cost per fuzz case (CPU, shrinking excluded)",
@@ -146,6 +162,15 @@ def _harness_cost(quick: bool) -> list[BenchRow]:
             "<= 1.0x",
             ratio <= 1.0,
             f"per case, shrinking excluded (the issue's 2.4x was per case); {note}",
+        ),
+        BenchRow(
+            PART,
+            "harness cost per fuzz case / one-request round trip",
+            per_case_cpu / best_latency,
+            "x",
+            "",
+            None,
+            f"information: against the latency ({latency_us:,.0f} us) rather than the pipelined throughput",
         ),
         BenchRow(
             PART,
