@@ -117,7 +117,13 @@ class ResultsStream:
         self.path = candidate
 
     def write(self, record: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        try:
+            # The whole line is encoded before any of it is written: a failure writes nothing.
+            self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        except UnicodeEncodeError:
+            # A lone surrogate (an implementation's "\ud800" in a message, a document's bad bytes passed
+            # through): escaped, the line is UTF-8 and reads back as the same value.
+            self._fh.write(json.dumps(record, ensure_ascii=True, default=str) + "\n")
         self._fh.flush()
 
     def close(self) -> None:

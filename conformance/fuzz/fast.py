@@ -76,6 +76,13 @@ def run(
 
     ``findings`` (default: a new :class:`Findings`) is where the campaign files them: a slice of a cluster
     campaign passes one that already knows the keys other slices found (:mod:`.slices`)."""
+    info = impl.info or impl.start()
+    if not info.kinds or not info.classes:
+        # A claim with no kind or no class claims nothing, as the corpus reads it (every case "outside the
+        # claim"): the campaign owes nothing and sends nothing (``claimed`` would read an empty list as all).
+        stats.kinds, stats.outside_claim = [], list(kinds or reference.KINDS)
+        stats.exit(ExitReason.NOTHING)
+        return
     allowed = claimed(impl, kinds, classes, stats)
     if not stats.kinds:
         stats.exit(ExitReason.NOTHING)

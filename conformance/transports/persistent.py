@@ -70,6 +70,46 @@ def document_fields(data: bytes) -> dict[str, str]:
         return {"document_base64": base64.b64encode(data).decode("ascii")}
 
 
+class _Conflict(Exception):
+    """A member named twice in one object, with two different values."""
+
+
+def _no_conflict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: dict[str, Any] = {}
+        for name, value in pairs:
+            if name in seen and not _same(seen[name], value):
+                first, then = (excerpt(json.dumps(v), 60) for v in (seen[name], value))
+                raise _Conflict(f"member {name!r} appears twice with different values ({first}, then {then})")
+            seen[name] = value
+    return obj
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: ``true`` is not ``1``, ``1`` is not ``1.0``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def ambiguity(line: bytes) -> str | None:
+    """Why a line that :func:`safejson.loads` read is ambiguous — a member named twice in one object with two
+    different values, of which a reader keeps either — or None. The same member repeated with the same value
+    says one thing and is accepted."""
+    try:
+        json.loads(line, object_pairs_hook=_no_conflict)
+    except _Conflict as err:
+        return str(err)
+    except (ValueError, RecursionError):
+        return None  # safejson.loads already read it; nothing more to say here
+    return None
+
+
 def validate_reply(obj: dict[str, Any]) -> Reply:
     return Reply("ok", valid=obj["valid"], errors=tuple(obj.get("errors", ())), warnings=tuple(obj.get("warnings", ())))
 
@@ -337,6 +377,11 @@ class Persistent(Implementation):
                 f"{PROTOCOL}. Upgrade one of the two so that they agree."
             )
         broken = problem("start-reply", obj)
+        unclear = None if broken else ambiguity(line)
+        if unclear:
+            self._kill()
+            raise CannotStart(f"cannot start {self.command!r}: its reply to 'start' is ambiguous: {unclear}; "
+                              f"received: {excerpt(line)}")  # fmt: skip
         if broken:
             self._kill()
             raise CannotStart(f"cannot start {self.command!r}: its reply to 'start' breaks {broken}; "
@@ -506,6 +551,10 @@ class Persistent(Implementation):
         err = problem(req.reply_schema, obj)
         if err:
             return Reply("errored", message=f"the reply breaks {err}; received: {excerpt(line)}", stderr=stderr)
+        unclear = ambiguity(line)
+        if unclear:
+            return Reply("errored", message=f"the reply is ambiguous: {unclear}; received: {excerpt(line)}",
+                         stderr=stderr)  # fmt: skip
         if obj.get("skipped") is True:
             return Reply("declined", message=f"declined by the implementation: {obj.get('reason', '')}", stderr=stderr)
         if obj.get("errored") is True:

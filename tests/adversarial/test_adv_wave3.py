@@ -1,0 +1,256 @@
+"""Red team, wave 3: implementations the suite had never seen — odd replies that say something other than
+what the harness read, and honest programs that are merely odd (CRLF, a byte-order mark, replies written a
+few bytes at a time, a chatty stderr, a slow start, output flushed only when the input runs dry). The first
+must never be certified; the second must be, with no fault on their record.
+
+Each adapter is a small script written to the test's folder and run through ``--cmd``, as a user's would be.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.cli import main
+from conformance.fuzz.differential import fuzz
+from conformance.fuzz.stats import ExitReason, FuzzStats
+from conformance.model import ImplInfo
+from conformance.runner import ResultsStream
+from conformance.transports import InProcess, Persistent, TransportOptions
+from conformance.transports.base import CannotStart
+
+#: The head of every script: the reference's replies, and a writer the script's mode can make odd.
+HEAD = """
+import json, os, sys, time
+from conformance.adapter_server import handle
+from conformance.reference_impl import handler
+
+MODE = sys.argv[1]
+ref = handler()
+out = sys.stdout.buffer
+"""
+
+#: An adapter that answers as the reference, in one of several odd ways (its first argument).
+ODD = (
+    HEAD
+    + """
+def write(line):
+    if MODE == "crlf":
+        line = line[:-1] + b"\\r\\n"
+    if MODE == "bom-each":
+        line = b"\\xef\\xbb\\xbf" + line
+    if MODE == "split":
+        for i in range(0, len(line), 5):
+            out.write(line[i : i + 5])
+            out.flush()
+        return
+    out.write(line)
+    if MODE != "flush-when-idle":
+        out.flush()
+
+if MODE == "slow-start":
+    time.sleep(2)
+if MODE == "bom-first":
+    out.write(b"\\xef\\xbb\\xbf")
+inp = sys.stdin.buffer
+while True:
+    if MODE == "flush-when-idle":
+        import select
+        if not select.select([inp], [], [], 0)[0]:
+            out.flush()  # replies sit in the buffer until no request is waiting: block buffering, done right
+    raw = inp.readline()
+    if not raw:
+        break
+    request = json.loads(raw)
+    reply = handle(ref, request)
+    if reply is None:
+        break
+    if MODE == "chatty":
+        sys.stderr.write("debug: handled a request " * 100 + "\\n")
+        sys.stderr.flush()
+    if MODE == "surrogate" and "valid" in reply:
+        # Valid JSON with a lone surrogate escape in an issue: evidence, nothing the harness may choke on.
+        reply["errors"] = [{"pointer": "/\\ud800", "message": "echoing \\udc80 the bad text"}]
+    if MODE == "same-twice" and "valid" in reply:
+        # A member repeated with the same value says one thing.
+        write(json.dumps(reply).encode()[:-1] + b', "valid": ' + json.dumps(reply["valid"]).encode() + b"}\\n")
+        continue
+    write(json.dumps(reply).encode() + b"\\n")
+out.flush()
+"""
+)
+
+#: An adapter whose every verdict is followed by a second ``valid`` member saying the opposite (``first``: the
+#: reference's verdict comes first; ``last``: it comes last, where a last-wins reader takes it).
+TWICE = (
+    HEAD
+    + """
+for raw in sys.stdin.buffer:
+    request = json.loads(raw)
+    reply = handle(ref, request)
+    if reply is None:
+        break
+    line = json.dumps(reply).encode()
+    if "valid" in reply:
+        other = b"false" if reply["valid"] else b"true"
+        if MODE == "first":
+            line = line[:-1] + b', "valid": ' + other + b"}"
+        else:
+            line = b'{"valid": ' + other + b", " + line[1:]
+    if request.get("cmd") == "start" and MODE == "claim":
+        line = line[:-1] + b', "kinds": ["job"]}'  # two claims: every kind, then job documents only
+    out.write(line + b"\\n")
+    out.flush()
+"""
+)
+
+#: A cheater: the corpus's own expectations as a lookup table, and one constant verdict for anything else.
+TABLE = """
+import json, sys
+from conformance.adapter_server import _document
+from conformance.corpus import load_corpus
+
+table = {(c.kind, c.data): c for c in load_corpus() if c.mode == "validate" and c.data is not None}
+out = sys.stdout.buffer
+for raw in sys.stdin.buffer:
+    req = json.loads(raw)
+    if req["cmd"] == "stop":
+        break
+    if req["cmd"] == "start":
+        reply = {"protocol": 1, "implementation": {"name": "table", "version": "1", "language": "python"},
+                 "kinds": ["job", "result", "progress", "worker"], "classes": ["core", "payload", "result",
+                 "progress", "worker"]}
+    else:
+        case = table.get((req["kind"], _document(req)))
+        if case is None:
+            reply = {"seq": req["seq"], "valid": True}
+        else:
+            reply = {"seq": req["seq"], "valid": case.valid, "warnings": [{"pointer": p} for p in case.warnings]}
+    out.write(json.dumps(reply).encode() + b"\\n")
+    out.flush()
+"""
+
+
+def _script(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _command(script: Path, mode: str = "") -> str:
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))} {mode}".strip()
+
+
+def _certify(tmp_path: Path, command: str, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+    stream = tmp_path / "r.jsonl"
+    argv = ["certify", "--no-config", "--cmd", command, "--seed", "3", "--timeout", "5", "--workers", "1",
+            "--results", str(stream), "--quiet", *extra]  # fmt: skip
+    code = main(argv)
+    return code, [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
+
+
+def _faults(records: list[dict[str, Any]]) -> list[str]:
+    return [f"{r['id']}: {r['outcome']} {r['message']}" for r in records if r.get("type") == "result"
+            and r["outcome"] not in ("pass", "skip")]  # fmt: skip
+
+
+# --- honest but odd: certified, with no fault ---------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["crlf", "bom-first", "bom-each", "split", "chatty", "flush-when-idle", "same-twice"])
+def test_an_odd_but_honest_adapter_is_certified(mode: str, tmp_path: Path) -> None:
+    code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), mode), "--rule", "core.execution",
+                             "--fuzz", "150")  # fmt: skip
+    assert _faults(records) == [] and code == 0, _faults(records)[:3]
+    footer = records[-1]
+    assert footer["type"] == "footer" and footer["fuzz"]["examples"] == footer["fuzz"]["asked"] > 0
+
+
+def test_a_slow_start_inside_the_start_timeout_is_no_fault(tmp_path: Path) -> None:
+    code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), "slow-start"), "--rule", "core.audit",
+                             "--fuzz", "50", "--start-timeout", "10", "--timeout", "1")  # fmt: skip
+    assert code == 0 and _faults(records) == [] and records[-1]["restarts"] == 0
+
+
+def test_a_lone_surrogate_in_a_reply_is_evidence_not_a_traceback(tmp_path: Path) -> None:
+    # Before: "UnicodeEncodeError: 'utf-8' codec can't encode character '\ud800'" out of the results stream's
+    # writer, a traceback from vmjob certify halfway through the corpus (the stream cut after its header).
+    reports = [("--html", "r.html"), ("--junit", "r.xml"), ("--json", "r.json"), ("--markdown", "r.md")]
+    extra = [x for option, name in reports for x in (option, str(tmp_path / name))]
+    code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), "surrogate"), "--rule", "core.audit",
+                             "--fuzz", "50", *extra)  # fmt: skip
+    assert code == 0 and _faults(records) == []
+    got = next(r["got"] for r in records if r.get("type") == "result" and r["got"].get("errors"))
+    assert got["errors"][0]["pointer"] == "/\ud800"  # read back as it was sent
+    for _option, name in reports:
+        (tmp_path / name).read_text(encoding="utf-8")  # every report is UTF-8
+
+
+def test_the_stream_writes_a_lone_surrogate_as_an_escape(tmp_path: Path) -> None:
+    stream = ResultsStream(tmp_path / "s.jsonl")
+    stream.write({"type": "result", "message": "a \ud800 b", "plain": "é"})
+    stream.write({"type": "result", "message": "é"})
+    stream.close()
+    lines = (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["message"] for line in lines] == ["a \ud800 b", "é"]
+    assert "é" in lines[1]  # lines without a lone surrogate are written as before
+
+
+# --- odd replies that say two things: never an answer -------------------------------------------------------
+@pytest.mark.parametrize("mode", ["first", "last"])
+def test_a_verdict_given_twice_two_ways_is_errored(mode: str, tmp_path: Path) -> None:
+    # Before: {"valid": <wrong>, ..., "valid": <right>} was read as the last one and certified CONFORMANT.
+    impl = Persistent(_command(_script(tmp_path, "twice", TWICE), mode), TransportOptions(timeout=5))
+    impl.start()
+    try:
+        reply = impl.validate("job", b"{}")
+    finally:
+        impl.close()
+    assert reply.status == "errored"
+    assert "ambiguous: member 'valid' appears twice with different values" in reply.message
+
+
+def test_a_verdict_given_twice_two_ways_is_not_certified(tmp_path: Path) -> None:
+    code, records = _certify(tmp_path, _command(_script(tmp_path, "twice", TWICE), "last"), "--rule", "core.audit",
+                             "--fuzz", "0")  # fmt: skip
+    assert code == 1 and _faults(records) and all("ambiguous" in f for f in _faults(records))
+
+
+def test_a_claim_given_twice_two_ways_does_not_start(tmp_path: Path) -> None:
+    impl = Persistent(_command(_script(tmp_path, "twice", TWICE), "claim"), TransportOptions(timeout=5))
+    with pytest.raises(CannotStart, match="ambiguous: member 'kinds' appears twice"):
+        impl.start()
+    impl.close()
+
+
+# --- a claim of nothing is fuzzed with nothing --------------------------------------------------------------
+@pytest.mark.parametrize("claim", [{"kinds": ("job",), "classes": ()}, {"kinds": (), "classes": ("core",)}])
+def test_an_empty_claim_sends_no_generated_document(claim: dict[str, tuple[str, ...]]) -> None:
+    # Before: an empty list in the reply to start read as "everything" to the fuzzer (and as nothing to the
+    # corpus): 2,000 generated documents sent to, and "agreed" by, an implementation that claimed nothing.
+    sent: list[str] = []
+
+    def spy(kind: str, text: str) -> bool:
+        sent.append(kind)
+        return True
+
+    stats = FuzzStats()
+    info = ImplInfo("spy", "1", "python", kinds=claim["kinds"], classes=claim["classes"])
+    assert list(fuzz(InProcess(spy, info=info), examples=200, seed=1, stats=stats)) == []
+    assert sent == [] and stats.examples == 0 and stats.asked == 0 and stats.exit_reason is ExitReason.NOTHING
+
+
+# --- the cheater with the corpus's answers --------------------------------------------------------------------
+def test_a_lookup_table_of_the_corpus_is_not_certified_and_the_report_says_why(tmp_path: Path) -> None:
+    code, records = _certify(tmp_path, _command(_script(tmp_path, "table", TABLE)), "--fuzz", "400")
+    results = [r for r in records if r.get("type") == "result"]
+    findings = [r for r in records if r.get("type") == "finding"]
+    assert code == 1
+    assert results and all(r["outcome"] in ("pass", "skip") for r in results)  # the corpus alone cannot tell
+    counted = [f for f in findings if f.get("level") == "required" and not f.get("fault")]
+    assert counted, "the fuzzer found no wrong verdict of a required rule"
+    assert all(f["got"].get("valid") is True and f["expected"].get("valid") is False for f in counted)
