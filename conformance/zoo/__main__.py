@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..adapter_server import serve
 from . import VARIANTS
+from ._listing import print_listing
 from .hostile import HOSTILE
 from .hostile import serve as serve_hostile
 
@@ -26,12 +27,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the zoo's members and exit")
     args = parser.parse_args(argv)
     if args.list:
-        for v in VARIANTS.values():
-            what = "equivalent" if v.equivalent else "mutant"
-            rules = ",".join(v.breaks) or "-"
-            print(f"{v.name}\t{what}\t{v.level}\t{rules}\t{v.description}")
-        for h in HOSTILE.values():
-            print(f"{h.name}\thostile\t{h.level}\t-\t{h.description}")
+        print_listing(
+            [
+                *(
+                    f"{v.name}\t{'equivalent' if v.equivalent else 'mutant'}\t{v.level}\t{','.join(v.breaks) or '-'}\t"
+                    f"{v.description}"
+                    for v in VARIANTS.values()
+                ),
+                *(f"{h.name}\thostile\t{h.level}\t-\t{h.description}" for h in HOSTILE.values()),
+            ]
+        )
         return 0
     if not args.name:
         parser.error("give a zoo member's NAME, or --list")

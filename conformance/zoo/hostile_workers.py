@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..worker.engine import Worker
 from ..worker.files import FileBinding
+from ._listing import print_listing
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--files", nargs=2, metavar=("JOBS", "RESULTS"), help="file-binding members: the directories")
     args = parser.parse_args(argv)
     if args.list:
-        for w in HOSTILE_WORKERS.values():
-            print(f"{w.name}\t{w.binding}\t{w.description}")
+        print_listing(f"{w.name}\t{w.binding}\t{w.description}" for w in HOSTILE_WORKERS.values())
         return 0
     member = HOSTILE_WORKERS.get(args.name or "")
     if member is None:

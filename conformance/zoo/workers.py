@@ -22,6 +22,7 @@ from typing import Any
 import reference
 
 from ..worker.engine import Submission, Worker, refuse
+from ._listing import print_listing
 
 
 @dataclass(frozen=True)
@@ -263,11 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--adapter", action="store_true", help="speak the worker adapter protocol")
     args = parser.parse_args(argv)
     if args.list:
-        for w in WORKERS.values():
-            print(
-                f"{w.name}\t{'equivalent' if w.equivalent else 'mutant'}\t{','.join(w.breaks) or '-'}\t"
-                f"{w.binding}\t{w.description}"
-            )
+        print_listing(
+            f"{w.name}\t{'equivalent' if w.equivalent else 'mutant'}\t{','.join(w.breaks) or '-'}\t"
+            f"{w.binding}\t{w.description}"
+            for w in WORKERS.values()
+        )
         return 0
     member = WORKERS.get(args.name or "")
     if member is None:
