@@ -173,6 +173,8 @@ class _Child:
     #: stdout read and not yet returned as lines, and where the search for the next newline resumes.
     received: bytearray = field(default_factory=bytearray)
     scan: int = 0
+    #: Bytes read from stdout in all.
+    seen: int = 0
     #: Requests not yet written to stdin.
     unsent: bytearray = field(default_factory=bytearray)
     #: stderr not yet taken (at most STDERR_CAP bytes), and how many bytes past that were dropped.
@@ -280,6 +282,7 @@ class _Child:
                     continue
                 if chunk:
                     self.received += chunk
+                    self.seen += len(chunk)
                 else:
                     self.eof = True
             elif mask & selectors.EVENT_WRITE:
@@ -355,8 +358,10 @@ class Persistent(Implementation):
         what, line = child.next_line(time.monotonic() + self.start_timeout)
         if what != "line":
             status, stderr = self._kill()
+            # Not a byte on stdout: what a reply written and never flushed looks like from here.
+            silent = "" if child.seen else " (not a byte on its stdout: is its reply waiting in an unflushed buffer?)"
             seen = {
-                "timeout": f"did not answer 'start' within {self.start_timeout:g} s",
+                "timeout": f"did not answer 'start' within {self.start_timeout:g} s{silent}",
                 "eof": f"{describe_exit(status)} before answering 'start'",
                 "toolong": f"answered 'start' with a line over {MAX_LINE:,} bytes",
             }[what]

@@ -56,6 +56,9 @@ def write(line):
 
 if MODE == "slow-start":
     time.sleep(2)
+if MODE == "never-flush":
+    out.write(json.dumps(handle(ref, json.loads(sys.stdin.buffer.readline()))).encode() + b"\\n")
+    time.sleep(30)
 if MODE == "bom-first":
     out.write(b"\\xef\\xbb\\xbf")
 inp = sys.stdin.buffer
@@ -162,7 +165,8 @@ def _faults(records: list[dict[str, Any]]) -> list[str]:
 
 # --- honest but odd: certified, with no fault ---------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["crlf", "bom-first", "bom-each", "split", "chatty", "flush-when-idle", "same-twice"])
-def test_an_odd_but_honest_adapter_is_certified(mode: str, tmp_path: Path) -> None:
+def test_an_odd_but_honest_adapter_is_certified(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # the adapter's stdout is block-buffered, as by default
     code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), mode), "--rule", "core.execution",
                              "--fuzz", "150")  # fmt: skip
     assert _faults(records) == [] and code == 0, _faults(records)[:3]
@@ -174,6 +178,18 @@ def test_a_slow_start_inside_the_start_timeout_is_no_fault(tmp_path: Path) -> No
     code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), "slow-start"), "--rule", "core.audit",
                              "--fuzz", "50", "--start-timeout", "10", "--timeout", "1")  # fmt: skip
     assert code == 0 and _faults(records) == [] and records[-1]["restarts"] == 0
+
+
+def test_an_adapter_that_never_flushes_is_told_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
+    argv = ["certify", "--no-config", "--cmd", _command(_script(tmp_path, "odd", ODD), "never-flush"),
+            "--start-timeout", "1", "--results", str(tmp_path / "r.jsonl"), "--quiet"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert "did not answer 'start' within 1 s (not a byte on its stdout: is its reply waiting in an unflushed" in err
 
 
 def test_a_lone_surrogate_in_a_reply_is_evidence_not_a_traceback(tmp_path: Path) -> None:
