@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -50,15 +51,71 @@ MAX_DEPTH = 32
 
 
 def wrappable(data: bytes) -> str | None:
-    """Why the document cannot be wrapped in ``{"KEY": ...}`` (it is not JSON text), or None."""
+    """Why the document cannot be wrapped in ``{"KEY": ...}`` (it is not JSON text), or None. A number of
+    any length and nesting of any depth are JSON text: they are spliced in as written (the service's parser
+    decides what it makes of them), never skipped as "not JSON"."""
     try:
         text = data.decode("utf-8")
         if text.startswith("\ufeff"):
             return "it begins with a byte-order mark"
-        json.loads(text, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(f"{name} is not JSON")))
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        # parse_int=str: an integer of 5,000 digits is JSON text (int() would refuse it past 4,300 digits).
+        json.loads(
+            text, parse_int=str, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(f"{name} is not JSON"))
+        )
+    except RecursionError:
+        return None if _json_text(text) else "it is not JSON text (its syntax breaks RFC 8259)"
+    except (UnicodeDecodeError, ValueError) as err:
         return f"it is not JSON text ({type(err).__name__}: {str(err)[:120]})"
     return None
+
+
+#: One JSON token after optional JSON whitespace: a string, a number, a literal or a punctuation mark.
+_TOKEN = re.compile(
+    r'[ \t\n\r]*(?:(?P<value>"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+    r"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)|(?P<mark>[\[\]{}:,]))"
+)
+
+
+def _json_text(text: str) -> bool:
+    """Whether ``text`` is JSON text (RFC 8259), checked without recursion: for documents nested deeper
+    than :func:`json.loads` can follow."""
+    stack: list[str] = []
+    expect, pos = "value", 0  # value, value-or-close, key, key-or-close, colon, next (comma or close), end
+    while (m := _TOKEN.match(text, pos)) is not None:
+        pos, tok = m.end(), m.group("value") or m.group("mark")
+        is_value = m.group("value") is not None
+        if expect in ("value", "value-or-close"):
+            if tok in ("[", "{"):
+                stack.append(tok)
+                expect = "value-or-close" if tok == "[" else "key-or-close"
+                continue
+            if not is_value and not (tok == "]" and expect == "value-or-close"):
+                return False
+            if not is_value:
+                stack.pop()
+        elif expect in ("key", "key-or-close"):
+            if is_value and tok.startswith('"'):
+                expect = "colon"
+                continue
+            if tok != "}" or expect != "key-or-close":
+                return False
+            stack.pop()
+        elif expect == "colon":
+            if tok != ":":
+                return False
+            expect = "value"
+            continue
+        elif expect == "next":
+            if tok == ",":
+                expect = "value" if stack[-1] == "[" else "key"
+                continue
+            if tok != ("]" if stack[-1] == "[" else "}"):
+                return False
+            stack.pop()
+        else:  # "end": nothing may follow the top-level value
+            return False
+        expect = "next" if stack else "end"
+    return expect == "end" and not text[pos:].strip(" \t\n\r")
 
 
 def _issues(value: Any) -> tuple[dict[str, Any], ...]:

@@ -9,6 +9,7 @@ Each adapter is a small script written to the test's folder and run through ``--
 from __future__ import annotations
 
 import json
+import random
 import shlex
 import sys
 import textwrap
@@ -18,12 +19,14 @@ from typing import Any
 import pytest
 
 from conformance.cli import main
+from conformance.corpus import load_corpus
 from conformance.fuzz.differential import fuzz
 from conformance.fuzz.stats import ExitReason, FuzzStats
 from conformance.model import ImplInfo
 from conformance.runner import ResultsStream
 from conformance.transports import InProcess, Persistent, TransportOptions
 from conformance.transports.base import CannotStart
+from conformance.transports.http import _json_text, wrappable
 
 #: The head of every script: the reference's replies, and a writer the script's mode can make odd.
 HEAD = """
@@ -270,3 +273,59 @@ def test_a_lookup_table_of_the_corpus_is_not_certified_and_the_report_says_why(t
     counted = [f for f in findings if f.get("level") == "required" and not f.get("fault")]
     assert counted, "the fuzzer found no wrong verdict of a required rule"
     assert all(f["got"].get("valid") is True and f["expected"].get("valid") is False for f in counted)
+
+
+# --- --wrap: JSON text is wrapped, whatever its numbers' length or its depth ------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"execution": {"timeout_seconds": ' + "9" * 5000 + "}}",  # int() refuses it past 4,300 digits
+        '{"metadata": {"x": ' + "[" * 5000 + "]" * 5000 + "}}",  # json.loads cannot follow it (RecursionError)
+        '{"a":' * 3000 + "1" + "}" * 3000,
+    ],
+    ids=["5000-digits", "5000-deep-arrays", "3000-deep-objects"],
+)
+def test_json_text_of_any_number_length_or_depth_is_wrapped(text: str) -> None:
+    # Before: both were skipped ("cannot wrap this document: it is not JSON text (ValueError: Exceeds the
+    # limit (4300 digits)...)", "(RecursionError: ...)"), so a service behind --wrap was never asked about the
+    # integer width or depth rules, though ADAPTER.md promises long numbers arrive as written.
+    assert wrappable(text.encode()) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 5000 + "]" * 4999, "[" * 5000 + "1 2" + "]" * 5000, "[" * 2000 + '"\x01"' + "]" * 2000]
+)
+def test_deep_text_that_is_not_json_is_still_not_wrapped(text: str) -> None:
+    assert wrappable(text.encode()) == "it is not JSON text (its syntax breaks RFC 8259)"
+
+
+def test_the_deep_syntax_check_agrees_with_the_json_module() -> None:
+    rng = random.Random(3)
+    marks = '{}[]:,"\\ \t\n\r0123456789-+.eEtrufalsn\x01u'
+    texts = [c.data.decode() for c in load_corpus() if c.data is not None and _utf8(c.data)]
+    for text in texts[:1500]:
+        at = rng.randrange(len(text) + 1)
+        texts.append(text[:at] + "".join(rng.choice(marks) for _ in range(rng.randrange(1, 3))) + text[at + 1 :])
+    checked = 0
+    for text in texts:
+        try:
+            json.loads(text, parse_int=str, parse_constant=_refuse)
+            expected = True
+        except RecursionError:
+            continue
+        except ValueError:
+            expected = False
+        checked += 1
+        assert _json_text(text) is expected, text[:200]
+    assert checked > 3000
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        return not data.decode("utf-8").startswith("\ufeff")
+    except UnicodeDecodeError:
+        return False
+
+
+def _refuse(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
