@@ -259,11 +259,17 @@ class _Child:
                 self._write_some()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                # One last look before a timeout: a reply already in the pipe came in time, however late this
+                # side reads it (the harness paused, busy writing other workers' records, descheduled).
+                if self._pump(0):
+                    continue
                 return "timeout", bytes(self.received[:EVIDENCE])
             self._pump(remaining)
 
-    def _pump(self, timeout: float) -> None:
-        """Wait up to ``timeout`` s for a pipe to be ready, and move what each ready one can."""
+    def _pump(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for a pipe to be ready, and move what each ready one can; whether anything
+        came on stdout (bytes or its end)."""
+        moved = False
         for key, mask in self.selector.select(timeout):
             fd = key.fd
             if fd == self.fd_err:
@@ -280,6 +286,7 @@ class _Child:
                     chunk = os.read(fd, _CHUNK)
                 except BlockingIOError:
                     continue
+                moved = True
                 if chunk:
                     self.received += chunk
                     self.seen += len(chunk)
@@ -287,6 +294,7 @@ class _Child:
                     self.eof = True
             elif mask & selectors.EVENT_WRITE:
                 self._write_some()
+        return moved
 
     def _write_some(self) -> None:
         try:

@@ -13,6 +13,7 @@ import random
 import shlex
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,8 @@ while True:
     reply = handle(ref, request)
     if reply is None:
         break
+    if MODE == "gap":
+        time.sleep(0.1)
     if MODE == "chatty":
         sys.stderr.write("debug: handled a request " * 100 + "\\n")
         sys.stderr.flush()
@@ -193,6 +196,24 @@ def test_an_adapter_that_never_flushes_is_told_so(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "Traceback" not in err
     assert "did not answer 'start' within 1 s (not a byte on its stdout: is its reply waiting in an unflushed" in err
+
+
+def test_a_reply_waiting_in_the_pipe_while_the_harness_was_busy_is_no_timeout(tmp_path: Path) -> None:
+    # Before: past the deadline the pipe was not read again, so a reply that had come in time was a timeout
+    # when the harness itself had been slow to ask for it (paused, descheduled on a loaded machine, busy
+    # writing other workers' records): an honest adapter got "no reply within 0.5 s". Seen with SIGSTOP on
+    # vmjob certify for 2.5 s against an adapter answering in 0.3 s, --timeout 1.
+    impl = Persistent(_command(_script(tmp_path, "odd", ODD), "gap"), TransportOptions(timeout=0.5))
+    impl.start()
+    try:
+        replies = impl.validate_many([("job", b"{}")] * 3)
+        first = next(replies)
+        time.sleep(2.0)  # the harness busy: the next replies come meanwhile, 0.1 s apart
+        rest = list(replies)
+    finally:
+        impl.close()
+    assert [r.status for r in (first, *rest)] == ["ok"] * 3, [r.message for r in rest]
+    assert impl.restarts == 0
 
 
 def test_a_lone_surrogate_in_a_reply_is_evidence_not_a_traceback(tmp_path: Path) -> None:
