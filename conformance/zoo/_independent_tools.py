@@ -553,15 +553,16 @@ def is_absolute(p: str) -> bool:
 # --- the registry -----------------------------------------------------------------------------------------
 
 
-def registrar(into: list[Variant], equivalent: bool = False) -> Callable[..., None]:
+def registrar(into: list[Variant], equivalent: bool = False, prefix: str = "ind") -> Callable[..., None]:
     """A function that adds a member to ``into``: ``(name, description, breaks, witness, **hooks)`` for a
-    mutant, ``(name, description, **hooks)`` for an equivalent; names get the family's prefix."""
+    mutant, ``(name, description, **hooks)`` for an equivalent; names get the family's ``prefix`` (``ind-``,
+    ``ind-eq-`` for the independent family)."""
 
     def add_mutant(name: str, description: str, breaks: str | tuple[str, ...], witness: Witness, **hooks: Any) -> None:
         rules = (breaks,) if isinstance(breaks, str) else breaks
-        into.append(Variant(f"ind-{name}", description, Impl(**hooks), rules, witness))
+        into.append(Variant(f"{prefix}-{name}", description, Impl(**hooks), rules, witness))
 
     def add_equivalent(name: str, description: str, **hooks: Any) -> None:
-        into.append(Variant(f"ind-eq-{name}", description, Impl(**hooks)))
+        into.append(Variant(f"{prefix}-eq-{name}", description, Impl(**hooks)))
 
     return add_equivalent if equivalent else add_mutant
