@@ -167,7 +167,8 @@ def _run(proc: subprocess.Popen[bytes], data: bytes, out: Capped, err: Capped, d
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return False
+                # One last look: a command that exited in time is no timeout, however late this side looks.
+                return _process.exited(proc)
             gone = False
             for key, _ in sel.select(remaining if pidfd is not None else min(remaining, poll)):
                 fd = key.fd

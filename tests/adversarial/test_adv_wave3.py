@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import shlex
+import subprocess
 import sys
 import textwrap
 import time
@@ -25,9 +26,10 @@ from conformance.fuzz.differential import fuzz
 from conformance.fuzz.stats import ExitReason, FuzzStats
 from conformance.model import ImplInfo
 from conformance.runner import ResultsStream
-from conformance.transports import InProcess, Persistent, TransportOptions
+from conformance.transports import InProcess, Persistent, TransportOptions, _process
 from conformance.transports.base import CannotStart
 from conformance.transports.http import _json_text, wrappable
+from conformance.transports.oneshot import Capped, _run
 
 #: The head of every script: the reference's replies, and a writer the script's mode can make odd.
 HEAD = """
@@ -214,6 +216,22 @@ def test_a_reply_waiting_in_the_pipe_while_the_harness_was_busy_is_no_timeout(tm
         impl.close()
     assert [r.status for r in (first, *rest)] == ["ok"] * 3, [r.message for r in rest]
     assert impl.restarts == 0
+
+
+def test_a_one_shot_command_that_exited_in_time_is_no_timeout_when_looked_at_late() -> None:
+    # The same for --one-shot: past the deadline, an exit that had already happened was a timeout.
+    proc = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        while not _process.exited(proc):
+            time.sleep(0.01)
+        out, err = Capped(100), Capped(100, 100)
+        assert _run(proc, b"{}", out, err, time.monotonic() - 1.0) is True
+    finally:
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            assert stream is not None
+            stream.close()
 
 
 def test_a_lone_surrogate_in_a_reply_is_evidence_not_a_traceback(tmp_path: Path) -> None:
