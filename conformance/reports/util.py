@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reference import CLASSES
+from reference import CLASSES, KIND_CLASS, KINDS
 
 from ..model import OUTCOMES
 from ..safetext import escape_block
@@ -206,10 +206,18 @@ def short_claim(report: dict[str, Any]) -> str:
     if not isinstance(claim, dict) or claim.get("full"):
         return ""
     classes = [c for c in claim.get("classes") or [] if isinstance(c, str)]
+    kinds = [k for k in claim.get("kinds") or [] if isinstance(k, str)]
     if claim.get("rules"):
         return "some rules"
+    # Named when fewer than every kind and the classes do not say it already (class worker: worker documents).
+    # Without it, result documents alone under every class read "7/7 classes", a full claim's look.
+    docs = ""
+    if kinds and len(kinds) < len(KINDS) and not set(classes) <= {KIND_CLASS.get(k) for k in kinds}:
+        docs = " + ".join(kinds) + " docs" if len(kinds) <= 2 else f"{len(kinds)}/{len(KINDS)} kinds"
     if 0 < len(classes) <= 2:
-        return " + ".join(classes) + " only"
+        return (f"{docs}, " if docs else "") + " + ".join(classes) + " only"
     if claim.get("corpus") and len(classes) == len(CLASSES):
-        return "own corpus"
-    return f"{len(classes)}/{len(CLASSES)} classes"
+        return f"{docs}, own corpus" if docs else "own corpus"
+    if docs and len(classes) == len(CLASSES):
+        return docs
+    return (f"{docs}, " if docs else "") + f"{len(classes)}/{len(CLASSES)} classes"

@@ -25,11 +25,13 @@ from conformance.corpus import load_corpus
 from conformance.fuzz.differential import fuzz
 from conformance.fuzz.stats import ExitReason, FuzzStats
 from conformance.model import ImplInfo
+from conformance.reports.util import short_claim
 from conformance.runner import ResultsStream
 from conformance.transports import InProcess, Persistent, TransportOptions, _process
 from conformance.transports.base import CannotStart
 from conformance.transports.http import _json_text, wrappable
 from conformance.transports.oneshot import Capped, _run
+from reference import CLASSES, KINDS
 
 #: The head of every script: the reference's replies, and a writer the script's mode can make odd.
 HEAD = """
@@ -163,7 +165,7 @@ def _certify(tmp_path: Path, command: str, *extra: str) -> tuple[int, list[dict[
     argv = ["certify", "--no-config", "--cmd", command, "--seed", "3", "--timeout", "5", "--workers", "1",
             "--results", str(stream), "--quiet", *extra]  # fmt: skip
     code = main(argv)
-    return code, [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
+    return code, [json.loads(line) for line in stream.read_text(encoding="utf-8").split("\n") if line]
 
 
 def _faults(records: list[dict[str, Any]]) -> list[str]:
@@ -368,3 +370,32 @@ def _utf8(data: bytes) -> bool:
 
 def _refuse(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+# --- the badge names a narrow claim of kinds ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kinds", "classes", "scope"),
+    [
+        (["result"], list(CLASSES), "result docs"),  # before: "7/7 classes", a full claim's look
+        (["job", "result", "worker"], list(CLASSES), "3/4 kinds"),
+        (["job"], ["core", "payload", "result", "progress", "worker"], "job docs, 5/7 classes"),
+        (["job"], ["core", "payload"], "job docs, core + payload only"),
+        (["worker"], ["worker"], "worker only"),  # the class says the kind already
+        (["job"], ["core"], "core only"),
+        (list(KINDS), ["core", "payload", "result", "progress", "worker"], "5/7 classes"),
+    ],
+)
+def test_the_badge_names_the_kinds_a_claim_leaves_out(kinds: list[str], classes: list[str], scope: str) -> None:
+    assert short_claim({"summary": {"claim": {"kinds": kinds, "classes": classes, "full": False}}}) == scope
+
+
+def test_a_badge_over_result_documents_alone_says_so(tmp_path: Path) -> None:
+    adapter = f"{shlex.quote(sys.executable)} -m conformance adapter"
+    code, _records = _certify(tmp_path, adapter, "--kind", "result", "--rule", "result.status", "--fuzz", "0",
+                              "--badge-endpoint", str(tmp_path / "badge.json"))  # fmt: skip
+    badge = json.loads((tmp_path / "badge.json").read_text(encoding="utf-8"))
+    assert code == 0 and badge["message"].startswith("conformant (some rules)")
+    code, _records = _certify(tmp_path / "all", adapter, "--kind", "result", "--fuzz", "0",
+                              "--badge-endpoint", str(tmp_path / "badge2.json"))  # fmt: skip
+    badge = json.loads((tmp_path / "badge2.json").read_text(encoding="utf-8"))
+    assert code == 0 and badge["message"].startswith("conformant (result docs) ")
