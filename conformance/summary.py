@@ -12,7 +12,8 @@ The certification policy, in three parts:
 Then: conformant at a level when, in addition, every case whose rule counts at that level passed and the
 fuzzer found no divergence counted at that level. Informational rules are reported, never counted (but a
 fault or a decline on one still makes the run incomplete). A run in which no case was executed proves
-nothing and is not conformant.
+nothing and is not conformant; nor is one in which no case of a rule counted at the level was executed and
+no generated document was sent (``--rule parse.depth`` alone, informational, at any level).
 """
 
 from __future__ import annotations
@@ -192,6 +193,10 @@ def summarize(
         k, n = shard
         reasons.append(f"shard {k}/{n} is 1 of the run's {n} parts (vmjob report merge puts them together)")
     complete = not reasons
+    # A case of a rule that counts at the level, or a generated document (judged on every rule): without one,
+    # nothing the level asks for was tested — filters leaving informational rules alone certify nothing.
+    counted_run = sum(n for lv, c in by_level.items() if lv in counted for o, n in c.items() if o != "skip")
+    tested = counted_run > 0 or fuzz["sent"] > 0
     return {
         "level": level,
         "total": sum(by_outcome.values()),
@@ -207,5 +212,5 @@ def summarize(
         "complete": complete,
         "incomplete": reasons,
         "interrupted": interrupted,
-        "conformant": executed > 0 and complete and blocking == 0 and blocking_findings == 0,
+        "conformant": executed > 0 and tested and complete and blocking == 0 and blocking_findings == 0,
     }

@@ -190,6 +190,8 @@ def verdict_line(report: dict[str, Any]) -> str:
     executed = report["summary"]["total"] - report["summary"]["outcomes"].get("skip", 0)
     if not executed:
         why.append("no case was run")
+    elif not blocking and not gaps:
+        why.append(f"no case of a rule counted at level {level} was run")
     return f"NOT CONFORMANT at level {level}{scope}" + (f" ({', '.join(why)})" if why else "")
 
 

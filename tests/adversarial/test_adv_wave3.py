@@ -27,6 +27,7 @@ from conformance.fuzz.stats import ExitReason, FuzzStats
 from conformance.model import ImplInfo
 from conformance.reports.util import short_claim
 from conformance.runner import ResultsStream
+from conformance.summary import summarize
 from conformance.transports import InProcess, Persistent, TransportOptions, _process
 from conformance.transports.base import CannotStart
 from conformance.transports.http import _json_text, wrappable
@@ -399,3 +400,37 @@ def test_a_badge_over_result_documents_alone_says_so(tmp_path: Path) -> None:
                               "--badge-endpoint", str(tmp_path / "badge2.json"))  # fmt: skip
     badge = json.loads((tmp_path / "badge2.json").read_text(encoding="utf-8"))
     assert code == 0 and badge["message"].startswith("conformant (result docs) ")
+
+
+# --- filters that leave nothing the level counts certify nothing ---------------------------------------------
+ALWAYS_VALID = """
+def validate(kind, text):
+    return True
+"""
+
+
+def test_a_run_of_informational_rules_alone_is_not_a_certificate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: "CONFORMANT at level required for ..., rules parse.depth only" and a green badge
+    # "conformant (some rules) 4/16" for a function that says "valid" to everything: parse.depth is
+    # informational, so its 12 wrong verdicts did not count and nothing that counts had been asked.
+    _script(tmp_path, "always_valid", ALWAYS_VALID)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    argv = ["certify", "--no-config", "--python", "always_valid:validate", "--rule", "parse.depth", "--fuzz", "0",
+            "--workers", "1", "--results", str(tmp_path / "r.jsonl"),
+            "--badge-endpoint", str(tmp_path / "b.json")]  # fmt: skip
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "(no case of a rule counted at level required was run)" in out.splitlines()[-1]
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["message"].startswith("not conformant")
+
+
+def test_summary_needs_a_counted_case_or_a_generated_document() -> None:
+    def result(level: str, outcome: str = "pass") -> dict[str, Any]:
+        return {"outcome": outcome, "class": "core", "level": level}
+
+    assert summarize([result("informational", "fail")])["conformant"] is False
+    assert summarize([result("recommended")], level="required")["conformant"] is False
+    assert summarize([result("recommended")], level="recommended")["conformant"] is True
+    assert summarize([result("required"), result("informational", "fail")])["conformant"] is True
