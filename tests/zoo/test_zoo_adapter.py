@@ -7,8 +7,10 @@ import shlex
 import subprocess
 import sys
 
+import pytest
+
 from conformance.transports import Persistent, TransportOptions
-from conformance.zoo import INDEPENDENT, MUTANTS, get
+from conformance.zoo import BLIND, INDEPENDENT, MUTANTS, get
 
 ZOO = [sys.executable, "-m", "conformance.zoo"]
 
@@ -38,6 +40,7 @@ def test_a_mutant_speaks_the_protocol_and_shows_its_mistake() -> None:
     assert match == {"seq": 2, "ok": False, "missing": ["a"]}
 
 
+@pytest.mark.slow
 def test_the_persistent_transport_drives_a_mutant_and_an_equivalent() -> None:
     command = " ".join(shlex.quote(p) for p in ZOO)
     mutant = get("roundtrip-drops-nested-unknown")
@@ -57,7 +60,7 @@ def test_list_names_every_member_with_its_level_and_rules() -> None:
     assert done.returncode == 0
     rows = [line.split("\t") for line in done.stdout.splitlines()]
     by_name = {r[0]: r for r in rows}
-    assert len([r for r in rows if r[1] == "mutant"]) == len(MUTANTS) + len(INDEPENDENT)
+    assert len([r for r in rows if r[1] == "mutant"]) == len(MUTANTS) + len(INDEPENDENT) + len(BLIND)
     assert by_name["job-id-bytes"][1:4] == ["mutant", "required", "core.job_id"]
     assert by_name["eq-bare-verdict"][1:4] == ["equivalent", "required", "-"]
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance.zoo import EQUIVALENTS, INDEPENDENT, MUTANTS, VARIANTS, Variant, get
+from conformance.zoo import BLIND, EQUIVALENTS, INDEPENDENT, MUTANTS, VARIANTS, Variant, get
 from conformance.zoo.score import Score, score_member, totals, witness_case, write_witness_corpus
 
-#: The witnesses of both families' mutants: each member of either family is judged against all of them.
-WITNESS_CASES = [witness_case(m) for m in (*MUTANTS, *INDEPENDENT)]
+#: The witnesses of every family's mutants: each member of any family is judged against all of them.
+WITNESS_CASES = [witness_case(m) for m in (*MUTANTS, *INDEPENDENT, *BLIND)]
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS.values()), ids=list(VARIANTS))
@@ -58,6 +58,7 @@ def _selftest(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_selftest_over_the_subprocess_transport_meets_the_target_on_the_witness_corpus(tmp_path: Path) -> None:
     corpus = write_witness_corpus(tmp_path / "corpus", MUTANTS)
     out = tmp_path / "score.json"
@@ -71,6 +72,7 @@ def test_selftest_over_the_subprocess_transport_meets_the_target_on_the_witness_
     assert [m["name"] for m in body["members"]] == names
 
 
+@pytest.mark.slow
 def test_selftest_exits_1_and_names_the_survivor_when_a_mutant_survives(tmp_path: Path) -> None:
     corpus = write_witness_corpus(tmp_path / "corpus", [get("kind-case-insensitive")])
     done = _selftest("--corpus-only", "--corpus", str(corpus), "--only=kind-case-insensitive", "--only=job-id-bytes")
@@ -84,12 +86,14 @@ def test_selftest_rejects_an_unknown_member_cleanly() -> None:
     assert "--only 'no-such' is not in the zoo" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_selftest_rejects_a_corpus_that_is_not_a_directory(tmp_path: Path) -> None:
     done = _selftest("--corpus-only", "--corpus", str(tmp_path / "nowhere"))
     assert done.returncode == 2
     assert "is not a directory" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_selftest_rejects_a_malformed_corpus_file_naming_it(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     done = _selftest("--corpus-only", "--corpus", str(tmp_path))

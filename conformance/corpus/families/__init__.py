@@ -8,6 +8,7 @@ from . import (
     capabilities,
     common,
     core,
+    edges,
     fidelity,
     lookalikes,
     parse,
@@ -45,3 +46,4 @@ def generate(c: Corpus) -> None:
     realistic.cases(c)
     lookalikes.cases(c)
     fidelity.cases(c)
+    edges.cases(c)
