@@ -185,12 +185,14 @@ def test_an_odd_but_honest_adapter_is_certified(mode: str, tmp_path: Path, monke
     assert footer["type"] == "footer" and footer["fuzz"]["examples"] == footer["fuzz"]["asked"] > 0
 
 
+@pytest.mark.slow  # over half a second: CI runs it with the slow tests
 def test_a_slow_start_inside_the_start_timeout_is_no_fault(tmp_path: Path) -> None:
     code, records = _certify(tmp_path, _command(_script(tmp_path, "odd", ODD), "slow-start"), "--rule", "core.audit",
                              "--fuzz", "50", "--start-timeout", "10", "--timeout", "1")  # fmt: skip
     assert code == 0 and _faults(records) == [] and records[-1]["restarts"] == 0
 
 
+@pytest.mark.slow  # over half a second: CI runs it with the slow tests
 def test_an_adapter_that_never_flushes_is_told_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -203,6 +205,7 @@ def test_an_adapter_that_never_flushes_is_told_so(
     assert "did not answer 'start' within 1 s (not a byte on its stdout: is its reply waiting in an unflushed" in err
 
 
+@pytest.mark.slow  # over half a second: CI runs it with the slow tests
 def test_a_reply_waiting_in_the_pipe_while_the_harness_was_busy_is_no_timeout(tmp_path: Path) -> None:
     # Before: past the deadline the pipe was not read again, so a reply that had come in time was a timeout
     # when the harness itself had been slow to ask for it (paused, descheduled on a loaded machine, busy
@@ -306,6 +309,7 @@ def test_an_empty_claim_sends_no_generated_document(claim: dict[str, tuple[str, 
 
 
 # --- the cheater with the corpus's answers --------------------------------------------------------------------
+@pytest.mark.slow  # over half a second: CI runs it with the slow tests
 def test_a_lookup_table_of_the_corpus_is_not_certified_and_the_report_says_why(tmp_path: Path) -> None:
     code, records = _certify(tmp_path, _command(_script(tmp_path, "table", TABLE)), "--fuzz", "400")
     results = [r for r in records if r.get("type") == "result"]
