@@ -243,6 +243,7 @@ class _Child:
 
     def next_line(self, deadline: float) -> tuple[str, bytes]:
         """The next stdout line, or ``("timeout" | "eof" | "toolong", evidence)``; pumps all three pipes."""
+        late = 0  # reads past the deadline
         while True:
             nl = self.received.find(b"\n", self.scan)
             if nl >= 0:
@@ -260,8 +261,10 @@ class _Child:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 # One last look before a timeout: a reply already in the pipe came in time, however late this
-                # side reads it (the harness paused, busy writing other workers' records, descheduled).
-                if self._pump(0):
+                # side reads it (the harness paused, busy writing other workers' records, descheduled). Bounded
+                # (at most MAX_LINE in 64 KiB reads): a child dribbling bytes cannot keep it going.
+                if late < MAX_LINE // _CHUNK and self._pump(0):
+                    late += 1
                     continue
                 return "timeout", bytes(self.received[:EVIDENCE])
             self._pump(remaining)

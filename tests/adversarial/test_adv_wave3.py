@@ -85,6 +85,10 @@ while True:
         break
     if MODE == "gap":
         time.sleep(0.1)
+    if MODE == "dribble" and request.get("cmd") == "validate":
+        out.flush()
+        while True:  # a reply that never ends, a few bytes at a time, as fast as it can
+            os.write(1, b"xxxx")
     if MODE == "chatty":
         sys.stderr.write("debug: handled a request " * 100 + "\\n")
         sys.stderr.flush()
@@ -222,6 +226,20 @@ def test_a_reply_waiting_in_the_pipe_while_the_harness_was_busy_is_no_timeout(tm
         impl.close()
     assert [r.status for r in (first, *rest)] == ["ok"] * 3, [r.message for r in rest]
     assert impl.restarts == 0
+
+
+@pytest.mark.slow  # over half a second: CI runs it with the slow tests
+def test_a_child_dribbling_bytes_past_the_deadline_is_still_a_timeout(tmp_path: Path) -> None:
+    # The last look past the deadline is bounded (at most MAX_LINE in 64 KiB reads): a child writing without
+    # end and without a newline is a timeout with its partial output, not a read that goes on. (A guard: a
+    # 64 KiB read outpaces such a child here, so the unbounded look ended in time too.)
+    impl = Persistent(_command(_script(tmp_path, "odd", ODD), "dribble"), TransportOptions(timeout=0.3))
+    impl.start()
+    try:
+        reply = impl.validate("job", b"{}")
+    finally:
+        impl.close()
+    assert reply.status == "timeout" and "partial output: 'xxx" in reply.message
 
 
 def test_a_one_shot_command_that_exited_in_time_is_no_timeout_when_looked_at_late() -> None:
