@@ -10,6 +10,8 @@ import shlex
 import sys
 from functools import cache
 
+import pytest
+
 import reference
 from conformance.transports import Persistent, TransportOptions
 
@@ -80,6 +82,7 @@ def test_the_verdicts_are_the_ones_an_attacker_does_not_want() -> None:
         assert verdicts[name].valid, name
 
 
+@pytest.mark.slow
 def test_the_reference_adapter_answers_every_one_as_the_reference() -> None:
     impl = Persistent(f"{shlex.quote(sys.executable)} -m conformance adapter", TransportOptions(timeout=30))
     impl.start()

@@ -70,6 +70,7 @@ def _refused(name: str, tmp: Path) -> tuple[int | None, str, float]:
         gen.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["garbage-200", "redirect-loop"])
 def test_a_worker_that_answers_garbage_is_refused(
     name: str, tmp_path: Path, left_behind: Callable[[], list[Any]]

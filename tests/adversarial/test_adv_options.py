@@ -45,6 +45,7 @@ def test_an_endless_timeout_is_refused(
     assert not (tmp_path / "r.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_a_day_is_still_a_timeout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["certify", "--no-config", "--cmd", ADAPTER, "--timeout", "86400", "--rule", "core.audit",
             "--results", str(tmp_path / "r.jsonl"), "--quiet"]  # fmt: skip

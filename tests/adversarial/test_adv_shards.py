@@ -54,6 +54,7 @@ def test_a_tiny_shard_alone_is_no_certificate(tmp_path: Path, capsys: pytest.Cap
     assert any("shard 7/1000 is 1 of" in why for why in report["summary"]["incomplete"])
 
 
+@pytest.mark.slow
 def test_each_shard_alone_is_incomplete_and_their_merge_certifies(
     two: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -64,6 +65,7 @@ def test_each_shard_alone_is_incomplete_and_their_merge_certifies(
     assert "CONFORMANT at level required for all 4 document kinds" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_shard_1_of_1_is_the_whole_run(tmp_path: Path) -> None:
     stream = tmp_path / "r.jsonl"
     assert _certify(stream, "--seed", "1", "--fuzz", "0", "--shard", "1/1") == 0

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conformance.corpus import load_corpus, select
 
 VMJOB = [sys.executable, "-m", "conformance", "corpus"]
@@ -24,6 +26,7 @@ def test_list_filters_and_puts_the_id_first() -> None:
     assert all("core.execution.priority" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_show_prints_the_case_and_refuses_an_unknown_id() -> None:
     out = vmjob("show", "job.core.job-id.e-acute-4")
     assert out.returncode == 0

@@ -48,6 +48,7 @@ def test_the_committed_files_are_what_the_generator_writes() -> None:
         assert (ROOT / rel).read_text(encoding="utf-8") == canonical_text(body), f"{rel}: run `vmjob corpus generate`"
 
 
+@pytest.mark.slow
 def test_a_wrong_expected_verdict_is_reported(corpus: Path) -> None:
     def flip(body: dict[str, Any]) -> None:
         case = next(c for c in body["cases"] if c["id"] == "job.core.execution.priority.absent")
@@ -61,6 +62,7 @@ def test_a_wrong_expected_verdict_is_reported(corpus: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_wrong_fault_pointer_is_reported(corpus: Path) -> None:
     def move(body: dict[str, Any]) -> None:
         case = next(c for c in body["cases"] if c["id"] == "job.core.execution.priority.as-a-string")
@@ -75,6 +77,7 @@ def test_a_wrong_fault_pointer_is_reported(corpus: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_duplicate_id_is_reported(corpus: Path) -> None:
     def twin(body: dict[str, Any]) -> None:
         copy = dict(body["cases"][0])
@@ -86,6 +89,7 @@ def test_a_duplicate_id_is_reported(corpus: Path) -> None:
     assert f"job/core/kind.json: {first}: id used by 2 cases; an id names one case" in problems(corpus)
 
 
+@pytest.mark.slow
 def test_a_duplicate_description_is_reported(corpus: Path) -> None:
     def same(body: dict[str, Any]) -> None:
         body["cases"][1]["description"] = body["cases"][0]["description"]
@@ -94,6 +98,7 @@ def test_a_duplicate_description_is_reported(corpus: Path) -> None:
     assert any("is also used by" in p for p in problems(corpus))
 
 
+@pytest.mark.slow
 def test_an_uncovered_rule_is_reported(corpus: Path) -> None:
     def only_valid(body: dict[str, Any]) -> None:
         body["cases"] = [c for c in body["cases"] if c["valid"]]
@@ -111,6 +116,7 @@ def test_an_uncovered_rule_is_reported(corpus: Path) -> None:
     assert "NO: no invalid case" in next(line for line in result.stdout.splitlines() if line.startswith("core.kind "))
 
 
+@pytest.mark.slow
 def test_a_common_rule_missing_in_one_kind_is_reported(corpus: Path) -> None:
     def drop_invalid(body: dict[str, Any]) -> None:
         body["cases"] = [c for c in body["cases"] if c["valid"] or c["rule"] != "parse.encoding"]
@@ -119,6 +125,7 @@ def test_a_common_rule_missing_in_one_kind_is_reported(corpus: Path) -> None:
     assert "coverage: parse.encoding: not covered (both): progress: no invalid case" in problems(corpus)
 
 
+@pytest.mark.slow
 def test_a_non_canonical_file_is_reported(corpus: Path) -> None:
     path = corpus / "job/core/kind.json"
     path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8")), indent=4), encoding="utf-8")
@@ -131,6 +138,7 @@ def test_a_non_canonical_file_is_reported(corpus: Path) -> None:
     assert problems(corpus) == []
 
 
+@pytest.mark.slow
 def test_a_vanished_id_is_reported_until_retired(corpus: Path) -> None:
     gone = "job.core.kind.value-lower"
 
@@ -187,6 +195,7 @@ def test_a_wrong_capability_expectation_is_reported(corpus: Path) -> None:
     assert any("job.capabilities.match.case-sensitive: expects ok=True" in p for p in problems(corpus))
 
 
+@pytest.mark.slow
 def test_check_exits_1_with_one_line_per_problem_and_2_on_usage(corpus: Path, tmp_path: Path) -> None:
     edit(corpus, "job/core/kind.json", lambda body: body["cases"][0].update(level="informational"))
     run = [sys.executable, "-m", "conformance", "corpus", "check", "--corpus"]
@@ -213,6 +222,7 @@ def test_generate_is_a_no_op_on_the_shipped_corpus_and_leaves_curated_files_alon
     assert (corpus / "ids.txt").read_bytes() == ledger
 
 
+@pytest.mark.slow
 def test_generate_issues_a_curated_case_id_and_restores_a_damaged_generated_file(corpus: Path) -> None:
     from conformance.corpus.generate import generate
 

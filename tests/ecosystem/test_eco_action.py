@@ -41,6 +41,7 @@ def _action(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[
     return done, outputs, summary.read_text() if summary.exists() else ""
 
 
+@pytest.mark.slow
 def test_a_conformance_run_writes_summary_outputs_and_reports(tmp_path: Path) -> None:
     done, outputs, summary = _action(tmp_path, python="_wrong:reference", args="--class worker")
     report = json.loads((tmp_path / "vmjob-reports" / "vmjob.json").read_text())
@@ -58,6 +59,7 @@ def test_a_conformance_run_writes_summary_outputs_and_reports(tmp_path: Path) ->
     assert report["summary"]["claim"]["classes"] == ["worker"]  # args reached vmjob
 
 
+@pytest.mark.slow
 def test_non_conformance_fails_the_step_with_the_verdict(tmp_path: Path) -> None:
     done, outputs, summary = _action(tmp_path, python="_wrong:progress_always_valid", args="--class progress",
                                      level="recommended")  # fmt: skip

@@ -26,6 +26,7 @@ def scripts() -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow
 def test_every_command_and_option_is_in_every_script(scripts: dict[str, str]) -> None:
     all_levels = levels(build_parser())
     assert set(all_levels[()].subcommands) == set(COMMAND_MODULES)

@@ -33,6 +33,7 @@ def _certify(cwd: Path, *args: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.slow
 def test_pyproject_gives_the_target_the_fuzz_budget_and_the_reports(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
     sub = tmp_path / "src"
@@ -47,6 +48,7 @@ def test_pyproject_gives_the_target_the_fuzz_budget_and_the_reports(tmp_path: Pa
     assert f"reports: JSON {tmp_path / 'out' / 'vmjob.json'}, JUnit {tmp_path / 'out' / 'vmjob.xml'}" in out
 
 
+@pytest.mark.slow
 def test_the_command_line_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace("fuzz = 0", 'fuzz = 0\nlevel = "required"'))
     status, _, err = _certify(tmp_path, "--level", "recommended", "--results", "mine.jsonl", "--json", "mine.json")
@@ -57,6 +59,7 @@ def test_the_command_line_wins(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "vmjob.xml").exists()  # the reports not named on the command line still written
 
 
+@pytest.mark.slow
 def test_a_target_on_the_command_line_replaces_the_files(tmp_path: Path) -> None:
     (tmp_path / "vmjob.toml").write_text('cmd = "no-such-command --harness"\nfuzz = 0\n')
     status, _, err = _certify(tmp_path, "--python", "_wrong:reference", "--json", "r.json")
@@ -64,6 +67,7 @@ def test_a_target_on_the_command_line_replaces_the_files(tmp_path: Path) -> None
     assert json.loads((tmp_path / "r.json").read_text())["transport"]["kind"] == "python"
 
 
+@pytest.mark.slow
 def test_vmjob_toml_wins_over_pyproject_and_no_config_reads_none(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
     (tmp_path / "vmjob.toml").write_text('level = "strict"\n')
@@ -75,6 +79,7 @@ def test_vmjob_toml_wins_over_pyproject_and_no_config_reads_none(tmp_path: Path)
     assert status == 2 and err == "vmjob certify: error: one of --cmd, --one-shot, --url, --python is required\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -32,6 +32,7 @@ def _certify(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[st
     return done, json.loads(report.read_text())
 
 
+@pytest.mark.slow
 def test_in_process_named(tmp_path: Path) -> None:
     done, report = _certify(tmp_path, "--python", "_wrong:reference", *NAMES)
     impl = report["implementation"]
@@ -42,6 +43,7 @@ def test_in_process_named(tmp_path: Path) -> None:
     assert plain["implementation"]["name"] == "_wrong:reference"  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_one_shot_named(tmp_path: Path) -> None:
     command = f"{shlex.join(VMJOB)} validate --kind {{kind}} -"
     done, report = _certify(tmp_path, "--one-shot", command, *NAMES)
@@ -66,6 +68,7 @@ def served() -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_http_names_itself_on_get_and_the_options_win(tmp_path: Path, served: str) -> None:
     from conformance import __version__
 

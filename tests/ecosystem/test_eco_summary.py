@@ -68,6 +68,7 @@ def test_the_blocking_blocks_add_up_to_the_verdicts_count(name: str) -> None:
 WRONG = {"PYTHONPATH": str(Path(__file__).parent)}
 
 
+@pytest.mark.slow
 def test_the_fuzz_line_adds_up_on_a_real_campaign(tmp_path: Path) -> None:
     """``vmjob certify`` of an implementation wrong on every invalid progress event, as a user runs it:
     generated = agreed + disagreed + faults + declined, the disagreements grouped into one finding per rule,
@@ -97,6 +98,7 @@ def test_the_fuzz_line_adds_up_on_a_real_campaign(tmp_path: Path) -> None:
     assert "\x1b" not in done.stdout  # not a terminal: plain
 
 
+@pytest.mark.slow
 def test_json_dash_writes_the_report_to_standard_output(tmp_path: Path) -> None:
     done = vmjob("certify", "--python", "_wrong:reference", "--class", "worker", "--fuzz", "0", "--json", "-",
                  cwd=tmp_path, env=WRONG)  # fmt: skip

@@ -35,6 +35,7 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_a_divergence_exits_1_and_the_report_replays(tmp_path: Path) -> None:
     report = tmp_path / "fuzz.jsonl"
     run = vmjob("fuzz", "--python", FAKE, "--seed", "1", "--examples", "2000", "--report", str(report))
@@ -53,6 +54,7 @@ def test_a_divergence_exits_1_and_the_report_replays(tmp_path: Path) -> None:
     assert fixed.returncode == 0 and "agrees now" in fixed.stdout
 
 
+@pytest.mark.slow
 def test_no_divergence_exits_0_and_a_json_report_is_one_list(tmp_path: Path) -> None:
     report = tmp_path / "fuzz.json"
     run = vmjob("fuzz", "--python", REFERENCE, "--seed", "3", "--examples", "1500", "--report", str(report))
@@ -62,6 +64,7 @@ def test_no_divergence_exits_0_and_a_json_report_is_one_list(tmp_path: Path) -> 
     assert "1500 examples" in run.stdout and "0 finding(s)" in run.stdout
 
 
+@pytest.mark.slow
 def test_a_recommended_divergence_counts_only_at_level_recommended(tmp_path: Path) -> None:
     common = ("fuzz", "--python", "tests.fuzz.test_cli:_no_absolute_paths", "--seed", "1", "--class", "payload")
     required = vmjob(*common, "--examples", "1500")
@@ -95,6 +98,7 @@ def test_usage_errors_exit_2_with_a_message_and_no_traceback(args: tuple[str, ..
     assert message in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_fuzzing_the_persistent_adapter_of_the_reference_finds_nothing() -> None:
     cmd = f"{sys.executable} -m conformance adapter"
     run = vmjob("fuzz", "--cmd", cmd, "--seed", "2", "--examples", "1000")

@@ -146,6 +146,7 @@ def test_nothing_is_fuzzed_outside_the_claim() -> None:
     assert stats.examples == 0 and stats.outside_claim == ["job"]
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_findings() -> None:
     fn = FAKES["accepts_feb_30"][0]
     a = list(fuzz(InProcess(fn), examples=1500, seed=9))

@@ -58,6 +58,7 @@ def test_generated_documents_are_pinned() -> None:
     assert h.hexdigest()[:16] == GENERATED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["mutate", "boundary", "textmut"],

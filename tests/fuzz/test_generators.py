@@ -34,6 +34,7 @@ def test_the_minimal_document_is_valid_and_smallest_members_are_valid(kind: str)
         assert not reference.validate(rest, kind).valid, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", reference.KINDS)
 def test_every_confirmed_label_names_exactly_the_rule_the_reference_reports(kind: str) -> None:
     rng = random.Random(f"labels-{kind}")
@@ -62,6 +63,7 @@ def test_every_confirmed_label_names_exactly_the_rule_the_reference_reports(kind
     assert discarded / total < 0.01, (discarded, total)
 
 
+@pytest.mark.slow
 def test_every_rule_a_document_can_break_is_generated() -> None:
     stream = cases(seed=7)
     seen = {next(stream).mutant.rule for _ in range(6000)}
@@ -83,6 +85,7 @@ def test_raw_faults_survive_rendering_and_a_lost_sentinel_is_an_error() -> None:
         Mutant("job", {"lost": True}, raw=m.raw).render()
 
 
+@pytest.mark.slow
 def test_the_discard_counter_counts_unconfirmed_mutations() -> None:
     from conformance.fuzz.differential import FuzzStats
 

@@ -122,6 +122,7 @@ def test_a_campaign_with_nothing_within_the_claim_owes_nothing() -> None:
     assert stats.exit_reason is ExitReason.NOTHING and stats.asked == 0 and stats.unanswered == 0
 
 
+@pytest.mark.slow
 def test_the_hypothesis_engine_records_why_it_ended() -> None:
     stats = FuzzStats()
     found = list(fuzz(InProcess(_reference), engine="hypothesis", examples=10, kinds=["progress"], stats=stats))

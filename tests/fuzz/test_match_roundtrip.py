@@ -83,6 +83,7 @@ def _unreported(required: list[str], available: list[str]) -> tuple[bool, list[s
     return all(r in available for r in required), []
 
 
+@pytest.mark.slow
 def test_a_case_insensitive_matcher_is_found_and_shrunk_to_one_name_in_two_cases() -> None:
     (finding,) = _findings(_impl(matcher=_casefold), "capabilities.match")
     assert finding["mode"] == "match" and finding["class"] == "capabilities" and finding["counted"] is True
@@ -91,18 +92,21 @@ def test_a_case_insensitive_matcher_is_found_and_shrunk_to_one_name_in_two_cases
     assert finding["expected"] == {"ok": False, "missing": [req]} and finding["got"] == {"ok": True, "missing": []}
 
 
+@pytest.mark.slow
 def test_a_prefix_matcher_is_found_and_shrunk_to_a_name_and_its_extension() -> None:
     (finding,) = _findings(_impl(matcher=_prefix), "capabilities.match")
     (req,), (avail,) = finding["required"], finding["available"]
     assert avail != req and avail.startswith(req)
 
 
+@pytest.mark.slow
 def test_a_matcher_that_never_lists_the_missing_ones_is_found_on_one_missing_name() -> None:
     (finding,) = _findings(_impl(matcher=_unreported), "capabilities.match")
     assert len(finding["required"]) == 1 and finding["available"] == []
     assert finding["got"] == {"ok": False, "missing": []}
 
 
+@pytest.mark.slow
 def test_a_match_finding_replays_and_becomes_a_corpus_match_case() -> None:
     (finding,) = _findings(_impl(matcher=_casefold), "capabilities.match")
     assert replay_finding(_impl(matcher=_casefold), finding)["diverges"] is True
@@ -177,6 +181,7 @@ def _through_double(kind: str, value: Any) -> str:
     return dumps(lossy(value))
 
 
+@pytest.mark.slow
 def test_a_writer_dropping_nested_unknown_members_is_found_on_a_small_document() -> None:
     (finding,) = _findings(_impl(writer=_drop_nested_unknown), "roundtrip.preserve")
     assert finding["mode"] == "roundtrip" and finding["class"] == "roundtrip" and finding["counted"] is True
@@ -189,6 +194,7 @@ def test_a_writer_dropping_nested_unknown_members_is_found_on_a_small_document()
     assert finding["expected"] == {"preserved": True}
 
 
+@pytest.mark.slow
 def test_a_writer_injecting_defaults_is_found_under_no_defaults() -> None:
     (finding,) = _findings(_impl(writer=_inject_defaults), "roundtrip.no-defaults")
     doc = json.loads(finding_bytes(finding))
@@ -196,6 +202,7 @@ def test_a_writer_injecting_defaults_is_found_under_no_defaults() -> None:
     assert "was added" in finding["message"]
 
 
+@pytest.mark.slow
 def test_a_writer_going_through_a_double_is_found_on_a_big_integer() -> None:
     (finding,) = _findings(_impl(writer=_through_double), "roundtrip.preserve")
     assert "changed from" in finding["message"]
@@ -229,6 +236,7 @@ def test_writers_right_in_another_way_and_the_reference_give_no_finding(writer: 
     assert stats.roundtrips > 50 and stats.matches > 30
 
 
+@pytest.mark.slow
 def test_no_match_or_round_trip_is_sent_outside_the_claim() -> None:
     calls: list[str] = []
 

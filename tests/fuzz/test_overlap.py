@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pytest
+
 from conformance.fuzz.differential import FuzzStats, fuzz
 from conformance.model import Reply
 from conformance.transports.inprocess import InProcess
@@ -35,6 +37,7 @@ class _Watching(InProcess):
         return super().validate_many(watched())
 
 
+@pytest.mark.slow
 def test_documents_are_generated_as_the_transport_takes_them() -> None:
     stats = FuzzStats()
     impl = _Watching(stats)

@@ -63,6 +63,7 @@ def _campaign(
     return findings, impl.requests, impl.batches
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
     ["always-valid", "accepts_priority_11", "rejects_unknown_top_level", "last_wins_duplicates", "job_id_in_bytes"],
@@ -124,6 +125,7 @@ class _OneByOne(Implementation):
         self.inner_fn.close()
 
 
+@pytest.mark.slow
 def test_a_transport_that_does_not_pipeline_is_asked_one_candidate_at_a_time() -> None:
     fn = FAKES["job_id_in_bytes"][0]
     assert shrinking.pipelines(InProcess(fn)) and not shrinking.pipelines(_OneByOne(fn))

@@ -142,6 +142,7 @@ def _findings(impl: Implementation, family: ModuleType, seed: int) -> list[tuple
     return out
 
 
+@pytest.mark.slow
 def test_every_finding_of_the_new_families_is_one_minimal_in_members() -> None:
     fakes = _fakes()
     shrunk: Counter[tuple[str, str]] = Counter()

@@ -29,6 +29,7 @@ def test_schema_derived_jobs_are_valid(job: dict) -> None:
     assert result.valid and not result.warnings
 
 
+@pytest.mark.slow
 @FEW
 @given(st.sampled_from(["result", "progress", "worker"]).flatmap(lambda k: st.tuples(st.just(k), vs.documents(k))))
 def test_schema_derived_documents_of_every_kind_are_valid(pair: tuple[str, dict]) -> None:

@@ -44,6 +44,7 @@ def sweep() -> tuple[list[Mutant], int]:
     return confirmed, discarded
 
 
+@pytest.mark.slow
 def test_every_text_mutation_is_labelled_and_confirmed_by_the_reference(sweep: tuple[list[Mutant], int]) -> None:
     confirmed, discarded = sweep
     assert {m.operator for m in confirmed} == OPERATORS
@@ -90,6 +91,7 @@ def test_escape_writes_every_form_and_reads_back_as_the_same_string() -> None:
     assert "\\u" in upper and ("\\/" in upper or "\\u002f" in upper.lower())
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_campaign_with_boundary_and_text_cases() -> None:
     def run(seed: int) -> list[tuple[str, bytes]]:
         return [(c.mutant.operator, c.data) for c in itertools.islice(cases(seed), 1500)]
@@ -101,6 +103,7 @@ def test_the_same_seed_gives_the_same_campaign_with_boundary_and_text_cases() ->
     assert operators & OPERATORS and {"integer-edge", "calendar-edge"} & operators
 
 
+@pytest.mark.slow
 def test_hostile_sizes_do_not_crash_the_text_mutations() -> None:
     doc = hostile_job()
     rng = random.Random(6)
@@ -110,6 +113,7 @@ def test_hostile_sizes_do_not_crash_the_text_mutations() -> None:
         assert agrees(m, reference.validate(m.render(), "job")), m.operator
 
 
+@pytest.mark.slow
 def test_valid_boundary_and_text_documents_are_also_round_tripped_when_the_class_is_claimed() -> None:
     every = list(itertools.islice(cases(5), 1500))
     trips = [c for c in every if c.roundtrip]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 import reference
 from conformance.fuzz import _gen
 from conformance.fuzz._mutate import Mutant
@@ -151,6 +153,7 @@ def test_the_message_of_a_missed_warning_is_unchanged() -> None:
 # --- campaigns against fakes -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_warning_of_another_rule_at_a_boundary_value_is_found_under_that_rule() -> None:
     """The regression: a fake warning at ``timeout_seconds == 86400`` was filed under the deadline rule (the
     label of the first document it showed on, which had a deadline warning of its own)."""
@@ -169,6 +172,7 @@ def test_a_warning_of_another_rule_at_a_boundary_value_is_found_under_that_rule(
         assert not reference.validate(finding["document"].encode(), "job").warnings
 
 
+@pytest.mark.slow
 def test_a_missed_warning_is_found_under_the_missed_rule_as_before() -> None:
     def above_100_tib_only(issue: Issue, document: Any, kind: str) -> bool:
         v = at(document, issue.pointer)
@@ -184,6 +188,7 @@ def test_a_missed_warning_is_found_under_the_missed_rule_as_before() -> None:
     assert finding["expected"]["warnings"] == ["/constraints/maximum_disk_size_gb"]
 
 
+@pytest.mark.slow
 def test_a_warning_missed_and_one_of_another_rule_given_are_two_findings() -> None:
     """One reply missing the one and adding the other is filed under the one missed (as the corpus judge says
     the missing one first); the other shows on a document of its own (a budget that reaches one)."""

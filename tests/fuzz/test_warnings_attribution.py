@@ -7,6 +7,8 @@ import json
 import random
 from typing import Any
 
+import pytest
+
 import reference
 from conformance.fuzz import _gen
 from conformance.fuzz._mutate import Mutant, plans
@@ -30,6 +32,7 @@ def _impl(**hooks: Any) -> ZooInProcess:
 # --- warnings ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_silent_implementation_is_found_in_strict_mode_under_the_warning_rule() -> None:
     findings = list(fuzz(_impl(silent=True), examples=2000, seed=1, level="recommended"))
     assert findings and {f["rule"] for f in findings} <= WARNING_RULES
@@ -43,16 +46,19 @@ def test_a_silent_implementation_is_found_in_strict_mode_under_the_warning_rule(
     assert len(finding_bytes(first)) <= len(json.dumps(_gen.minimal("job"))) + 80
 
 
+@pytest.mark.slow
 def test_warnings_are_not_compared_at_the_required_level() -> None:
     assert list(fuzz(_impl(silent=True), examples=2000, seed=1, level="required")) == []
 
 
+@pytest.mark.slow
 def test_warnings_are_not_compared_over_a_transport_that_cannot_carry_them() -> None:
     impl = _impl(silent=True)
     impl.reports_warnings = False
     assert list(fuzz(impl, examples=2000, seed=1, level="recommended")) == []
 
 
+@pytest.mark.slow
 def test_an_implementation_reporting_every_warning_gives_no_finding_in_strict_mode() -> None:
     stats = FuzzStats()
     assert list(fuzz(_impl(), examples=2000, seed=1, level="recommended", stats=stats)) == []
@@ -71,6 +77,7 @@ def _zero_size_rejected(kind: str, document: Any) -> list[Issue]:
     return out
 
 
+@pytest.mark.slow
 def test_a_valid_document_rejected_for_one_member_is_attributed_to_that_members_rule() -> None:
     findings = list(fuzz(_impl(extra=_zero_size_rejected), examples=3000, seed=2))
     assert [f["rule"] for f in findings] == ["payload.image.size_bytes"]

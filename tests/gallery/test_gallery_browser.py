@@ -34,6 +34,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         pytest.fail(f"chromium exited with status {err.returncode}: {err.stderr!r:.1000}")
 
 
+@pytest.mark.slow
 def test_chromium_builds_the_matrix_with_a_link_behind_each_failing_cell(
     tmp_path: Path, gallery_run: GalleryRun
 ) -> None:
@@ -54,6 +55,7 @@ def test_chromium_builds_the_matrix_with_a_link_behind_each_failing_cell(
     assert "vmjob gallery" in text and "3 implementations × " in text
 
 
+@pytest.mark.slow
 def test_chromium_takes_a_screenshot_of_the_gallery(tmp_path: Path, gallery_run: GalleryRun) -> None:
     _, out = gallery_run
     png = tmp_path / "gallery.png"

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 Run = Callable[..., subprocess.CompletedProcess[str]]
 GalleryRun = tuple[subprocess.CompletedProcess[str], Path]
 
@@ -28,6 +30,7 @@ def by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {i["name"]: i for i in data["implementations"]}
 
 
+@pytest.mark.slow
 def test_gallery_certifies_each_implementation_and_writes_every_file(
     gallery_run: GalleryRun, gallery: Callable[[Path], dict[str, Any]]
 ) -> None:
@@ -57,6 +60,7 @@ def test_gallery_certifies_each_implementation_and_writes_every_file(
     assert report["summary"] == cert["summary"] and len(report["results"]) == report["summary"]["total"]
 
 
+@pytest.mark.slow
 def test_the_table_names_verdicts_failing_rules_and_the_instructive_failure(gallery_run: GalleryRun) -> None:
     proc, out = gallery_run
     table = (out / "gallery.md").read_text()
@@ -78,6 +82,7 @@ def test_the_table_names_verdicts_failing_rules_and_the_instructive_failure(gall
     assert "seed 20260301" in table and ":" not in table.split("seed")[1].split(".")[0]  # no time of day
 
 
+@pytest.mark.slow
 def test_the_gallery_is_deterministic(
     tmp_path: Path, gallery_run: GalleryRun, implementations: Path, run_vmjob: Run, fuzz: str
 ) -> None:
@@ -89,6 +94,7 @@ def test_the_gallery_is_deterministic(
     assert (tmp_path / "again" / "gallery.md").read_text() == (first / "gallery.md").read_text()
 
 
+@pytest.mark.slow
 def test_only_certifies_the_named_implementations(
     tmp_path: Path, implementations: Path, run_vmjob: Run, small_corpus: Path
 ) -> None:
@@ -117,6 +123,7 @@ def test_an_absent_toolchain_skips_the_implementation_and_names_the_program(
     assert "| needs-tool 0.0.1 | Python | — | — | — | — | skipped: vmjob-no-such-compiler not found" in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_failed_build_shows_the_log_tail_and_the_others_are_still_certified(
     tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path, small_corpus: Path
 ) -> None:
@@ -135,6 +142,7 @@ def test_a_failed_build_shows_the_log_tail_and_the_others_are_still_certified(
     assert items["zoo-reference"]["status"] == "certified"
 
 
+@pytest.mark.slow
 def test_a_build_that_hangs_is_stopped_at_its_timeout(
     tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path
 ) -> None:
@@ -146,6 +154,7 @@ def test_a_build_that_hangs_is_stopped_at_its_timeout(
     assert "slow-build: build-failed: the build did not finish within 1 s" in proc.stderr
 
 
+@pytest.mark.slow
 def test_an_adapter_that_cannot_start_is_a_finding_not_a_gallery_crash(
     tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], implementations: Path, small_corpus: Path
 ) -> None:
@@ -167,6 +176,7 @@ def test_an_adapter_that_cannot_start_is_a_finding_not_a_gallery_crash(
     assert crashing["certificates"]["required"]["summary"]["fuzz"]["faults"] > 0
 
 
+@pytest.mark.slow
 def test_placeholders_are_replaced_and_quoted_for_the_shell(
     tmp_path: Path, run_vmjob: Run, add_impl: Callable[..., Path], schema: Path, small_corpus: Path
 ) -> None:
@@ -212,6 +222,7 @@ def test_bad_manifests_are_reported_one_line_each_and_nothing_runs(
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2_with_one_line(tmp_path: Path, run_vmjob: Run, implementations: Path) -> None:
     cases = [
         (("--implementations", tmp_path / "nowhere"), "no such directory of implementations"),

@@ -35,6 +35,7 @@ def reports(gallery_run: tuple[subprocess.CompletedProcess[str], Path]) -> dict[
     }
 
 
+@pytest.mark.slow
 def test_the_matrix_has_a_row_per_rule_and_a_cell_per_implementation(reports: dict[str, dict[str, Any]]) -> None:
     page = render_matrix([column(r, name) for name, r in reports.items()], "t")
     parsed = Page(page)
@@ -52,6 +53,7 @@ def test_the_matrix_has_a_row_per_rule_and_a_cell_per_implementation(reports: di
     assert f'style="--c:{COLOURS["fail"]}" title="fail: 12 pass, 1 fail' in page
 
 
+@pytest.mark.slow
 def test_a_failing_cell_leads_to_the_smallest_document_first(reports: dict[str, dict[str, Any]]) -> None:
     page = render_matrix([column(r, name) for name, r in reports.items()], "t")
     section = page[page.index('id="f-1-parse.top-level-object"') :]
@@ -64,6 +66,7 @@ def test_a_failing_cell_leads_to_the_smallest_document_first(reports: dict[str, 
     assert section.count("fuzz finding, shrunk to a minimal document") == min(len(found), 3)
 
 
+@pytest.mark.slow
 def test_nothing_from_a_report_becomes_markup(reports: dict[str, dict[str, Any]]) -> None:
     bad = copy.deepcopy(reports["zoo-job-as-array"])
     bad["implementation"]["name"] = HOSTILE
@@ -85,6 +88,7 @@ def test_nothing_from_a_report_becomes_markup(reports: dict[str, dict[str, Any]]
     assert "</td></tr><script>alert(1)</script>" in "".join(parsed.text)
 
 
+@pytest.mark.slow
 def test_an_implementation_not_certified_is_a_column_saying_why(reports: dict[str, dict[str, Any]]) -> None:
     page = render_matrix([column(reports["zoo-reference"]), Column("rust", None, (), "skipped: cargo not found")])
     parsed = Page(page)
@@ -95,6 +99,7 @@ def test_an_implementation_not_certified_is_a_column_saying_why(reports: dict[st
     assert "No failure: every case run passed and the fuzzer found nothing." in text
 
 
+@pytest.mark.slow
 def test_the_gallery_writes_the_matrix_of_its_implementations(
     gallery_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:

@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conformance.gallery.table import BEGIN, END, committed_failing, committed_rows, split_block
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -21,6 +23,7 @@ def readme(folder: Path, block: str = "\n") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_update_readme_replaces_only_the_block_and_check_readme_then_passes(
     tmp_path: Path, implementations: Path, run_vmjob: Run, small_corpus: Path
 ) -> None:
@@ -44,6 +47,7 @@ def test_update_readme_replaces_only_the_block_and_check_readme_then_passes(
     assert path.read_text() == text
 
 
+@pytest.mark.slow
 def test_check_readme_names_a_stale_row_and_exits_1(
     tmp_path: Path, implementations: Path, run_vmjob: Run, small_corpus: Path
 ) -> None:
@@ -59,6 +63,7 @@ def test_check_readme_names_a_stale_row_and_exits_1(
     assert proc.stderr.rstrip().endswith("regenerate it with: vmjob gallery --update-readme")
 
 
+@pytest.mark.slow
 def test_a_row_whose_toolchain_is_absent_is_kept_and_its_failing_rules_still_count(
     tmp_path: Path, implementations: Path, run_vmjob: Run, small_corpus: Path
 ) -> None:
@@ -78,6 +83,7 @@ def test_a_row_whose_toolchain_is_absent_is_kept_and_its_failing_rules_still_cou
     assert run_vmjob(*args, "--check-readme").returncode == 0
 
 
+@pytest.mark.slow
 def test_readme_options_refuse_only_and_a_readme_without_the_block(
     tmp_path: Path, implementations: Path, run_vmjob: Run
 ) -> None:

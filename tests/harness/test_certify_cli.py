@@ -75,6 +75,7 @@ def test_max_fail_stops_and_the_rest_is_not_run(corpus: Path, tmp_path: Path) ->
     assert outcomes.count("fail") == 1 and outcomes.count("not-run") >= 5 and len(outcomes) == 9
 
 
+@pytest.mark.slow
 def test_filters_and_claims(corpus: Path, tmp_path: Path) -> None:
     proc = vmjob("certify", "--one-shot", f"{sys.executable} -m conformance.reference_impl {{kind}}", "--corpus",
                  str(corpus), "--kind", "job", "--class", "core", "--class", "capabilities", cwd=tmp_path)  # fmt: skip
@@ -87,6 +88,7 @@ def test_filters_and_claims(corpus: Path, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_run_killed_halfway_keeps_what_was_done(corpus: Path, tmp_path: Path) -> None:
     """The stream is flushed per line: after a kill, `vmjob report` still builds a (non-conformant) report."""
     proc = subprocess.Popen(
@@ -108,6 +110,7 @@ def test_a_run_killed_halfway_keeps_what_was_done(corpus: Path, tmp_path: Path) 
     assert json.loads((tmp_path / "r.json").read_text())["conformant"] is False
 
 
+@pytest.mark.slow
 def test_serve_prints_its_address_and_certify_url_drives_it(corpus: Path, tmp_path: Path) -> None:
     server = subprocess.Popen([sys.executable, "-m", "conformance", "serve", "--port", "0"], stdout=subprocess.PIPE,
                               text=True, start_new_session=True)  # fmt: skip
@@ -133,6 +136,7 @@ def test_serve_prints_its_address_and_certify_url_drives_it(corpus: Path, tmp_pa
         server.wait(5)
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_the_run_with_an_interrupted_footer_and_status_130(corpus: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "conformance", "certify", "--cmd", fake("hang-after", "3"), "--corpus", str(corpus),
@@ -153,6 +157,7 @@ def test_ctrl_c_ends_the_run_with_an_interrupted_footer_and_status_130(corpus: P
     assert recs[-1]["type"] == "footer" and recs[-1]["interrupted"] is True
 
 
+@pytest.mark.slow
 def test_python_target_in_the_current_directory_is_importable_from_the_console_script(
     corpus: Path, tmp_path: Path
 ) -> None:

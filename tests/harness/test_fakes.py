@@ -55,6 +55,7 @@ def test_crash_at_start_cannot_start_and_says_why(corpus: Path) -> None:
         impl.start()
 
 
+@pytest.mark.slow
 def test_hang_at_start_times_out(corpus: Path) -> None:
     impl = open_implementation("cmd", fake("hang-at-start"), TransportOptions(timeout=0.5, start_timeout=0.5))
     with pytest.raises(CannotStart, match=r"did not answer 'start' within 0.5 s"):
@@ -68,6 +69,7 @@ def test_wrong_protocol_ends_the_run_with_a_clear_error() -> None:
     assert issubclass(WrongProtocol, TransportError)
 
 
+@pytest.mark.slow
 def test_crash_after_n_is_blamed_on_the_request_that_crashed_then_budget_ends_the_run(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -92,6 +94,7 @@ def test_crash_on_one_kind_names_exactly_that_case(corpus: Path, tmp_path: Path)
     assert [i for i, o in outcomes.items() if o != "pass"] == ["progress-minimal-is-valid"]
 
 
+@pytest.mark.slow
 def test_hang_mid_run_is_a_timeout_then_restart(corpus: Path, tmp_path: Path) -> None:
     run = certify("cmd", fake("hang-after", "5"), corpus, tmp_path, **FAST)
     outcomes = run.outcomes()
@@ -107,6 +110,7 @@ def test_slow_but_within_the_timeout_passes(corpus: Path, tmp_path: Path) -> Non
     assert run.counts() == {"pass": 9}
 
 
+@pytest.mark.slow
 def test_slower_than_the_timeout_is_timeout_never_pass(corpus: Path, tmp_path: Path) -> None:
     run = certify("cmd", fake("slow", "1"), corpus, tmp_path, timeout=0.3, start_timeout=2.0, max_restarts=1)
     counts = run.counts()
@@ -175,6 +179,7 @@ def test_no_fake_is_conformant(mode: str, corpus: Path, tmp_path: Path) -> None:
     assert certify("cmd", fake(mode), corpus, tmp_path, **FAST).summary["conformant"] is False
 
 
+@pytest.mark.slow
 def test_closing_stdout_while_still_running_is_a_crash_not_a_hang(corpus: Path, tmp_path: Path) -> None:
     # exec: no shell between, so nothing else holds the pipe open and the runner sees end-of-file.
     run = certify("cmd", "exec " + fake("close-stdout"), corpus, tmp_path, timeout=0.5, start_timeout=2.0,

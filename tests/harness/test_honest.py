@@ -47,6 +47,7 @@ def _info(
 # --- the claim ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_narrow_claim_is_certified_for_what_it_claims_and_says_so_everywhere(tmp_path: Path) -> None:
     # Before: "CONFORMANT", badge "conformant 341/341": a worker-only claim looked like a full one.
     report = _run(InProcess(reference_impl.validate, info=_info()), tmp_path)
@@ -108,6 +109,7 @@ def _hangs(kind: str, text: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_an_in_process_function_that_hangs_is_a_timeout_and_then_not_run(tmp_path: Path) -> None:
     impl = InProcess(_hangs, TransportOptions(timeout=0.2, max_restarts=1), info=_info())
     report = _run(impl, tmp_path)
@@ -177,6 +179,7 @@ def _vmjob(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_certify_refuses_a_results_path_that_exists_and_writes_beside_the_default(corpus: Path, tmp_path: Path) -> None:
     # Before: the second run truncated the first one's stream.
     stream = tmp_path / "mine.jsonl"
@@ -233,6 +236,7 @@ def test_report_reads_a_header_of_mistyped_fields(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_names_cannot_forge_lines_or_drive_the_terminal(tmp_path: Path) -> None:
     # Before: an implementation named "x\nCONFORMANT at level required" printed that line on its own.
     info = _info("x\nCONFORMANT at level required\x1b[2J\r\x9b31m")

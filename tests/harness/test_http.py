@@ -60,6 +60,7 @@ def _threads() -> set[str]:
     return {t.name for t in threading.enumerate()}
 
 
+@pytest.mark.slow
 def test_a_trickling_response_is_a_timeout_of_the_whole_request() -> None:
     from .fakes import http_trickle
 
@@ -79,6 +80,7 @@ def test_a_trickling_response_is_a_timeout_of_the_whole_request() -> None:
     assert _threads() <= before  # the transport's watchdog ended with close()
 
 
+@pytest.mark.slow
 def test_a_service_that_never_answers_is_a_timeout_and_the_next_request_reconnects() -> None:
     from .fakes import http_silent
 

@@ -167,6 +167,7 @@ print(json.dumps({"status": reply.status, "valid": reply.valid, "stderr": reply.
 """
 
 
+@pytest.mark.slow
 def test_one_shot_keeps_a_few_kib_of_a_gib_of_stderr_and_says_how_much_it_dropped(tmp_path: Path) -> None:
     """The harness in a process of its own, so that its peak memory is its own: it kept 1 GiB (and joined
     it: 2 GiB) before; now a few KiB, and the note says how much there was."""
@@ -183,6 +184,7 @@ def test_one_shot_keeps_a_few_kib_of_a_gib_of_stderr_and_says_how_much_it_droppe
 
 
 # -- persistent ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_persistent_kill_takes_a_child_that_left_the_group(marker: str) -> None:
     """The adapter's child is in its own session (setsid): the group kill misses it, the token does not; at a
     restart (after a timeout) and at close."""
@@ -250,6 +252,7 @@ def test_a_signal_to_certify_unwinds_and_leaves_no_process(
     assert left_behind(marker) == []
 
 
+@pytest.mark.slow
 def test_sigkill_to_certify_and_its_group_leaves_no_process(marker: str, corpus: Path, tmp_path: Path) -> None:
     """Nothing runs in a SIGKILLed harness: its direct child dies of pdeathsig, and the watchdog (in a
     session of its own, out of reach of the group kill) sweeps the rest, the detached child included."""

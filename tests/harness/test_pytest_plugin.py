@@ -39,6 +39,7 @@ def test_reference_cases_become_passing_items_named_by_case_id(pytester: pytest.
     in_process.assert_outcomes(passed=7, skipped=2)
 
 
+@pytest.mark.slow
 def test_failures_show_expected_and_got_and_warnings_not_counted_are_xfail(
     pytester: pytest.Pytester, corpus: Path
 ) -> None:
@@ -57,6 +58,7 @@ def test_failures_show_expected_and_got_and_warnings_not_counted_are_xfail(
     strict.assert_outcomes(passed=4, failed=5)
 
 
+@pytest.mark.slow
 def test_faults_fail_with_evidence_and_claims_skip(pytester: pytest.Pytester, corpus: Path) -> None:
     result = run(pytester, "--vmjob-cmd", fake("wrong-seq"), "--vmjob-corpus", str(corpus), "--vmjob-timeout",
                                 "1", "--vmjob-kind", "job")  # fmt: skip
@@ -93,6 +95,7 @@ def test_a_dead_service_is_reported_once(pytester: pytest.Pytester, corpus: Path
     )
 
 
+@pytest.mark.slow
 def test_a_dead_service_is_reported_once_under_xdist_too(pytester: pytest.Pytester, corpus: Path) -> None:
     import socket
 

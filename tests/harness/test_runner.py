@@ -64,6 +64,7 @@ def test_pipelined_replies_come_back_in_order_with_bytes_as_base64(tmp_path: Pat
     assert "UTF-8" in messages[1] and "UTF-8" not in messages[0]
 
 
+@pytest.mark.slow
 def test_rule_filter(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     rc = main(["certify", "--cmd", REFERENCE_CMD, "--corpus", str(corpus), "--rule", "core.version", "--quiet"])
@@ -73,6 +74,7 @@ def test_rule_filter(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert ids == ["core-minimal-job-is-valid", "core-version-2-is-invalid"]
 
 
+@pytest.mark.slow
 def test_fuzz_findings_stream_after_the_corpus(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     rc = main(["certify", "--cmd", fake("always-valid"), "--corpus", str(corpus), "--fuzz", "30", "--seed", "1",

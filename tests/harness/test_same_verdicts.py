@@ -67,6 +67,7 @@ def reference_runs(full_corpus: Path, http_reference: str, tmp_path_factory: pyt
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("transport", ["python", "url"])
 def test_same_verdict_as_the_persistent_transport_for_every_case(
     transport: str, reference_runs: dict[str, Run]
@@ -82,6 +83,7 @@ def test_same_verdict_as_the_persistent_transport_for_every_case(
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("transport", ["cmd", "python", "url"])
 @pytest.mark.parametrize("level", ["required", "recommended"])
 def test_reference_is_conformant(transport: str, level: str, reference_runs: dict[str, Run]) -> None:

@@ -195,6 +195,7 @@ def test_150_slow_connections_do_not_lock_out_a_normal_request() -> None:
     assert status == 200 and body["valid"] is True
 
 
+@pytest.mark.slow
 def test_slow_clients_at_the_connection_limit_are_cut_at_the_request_deadline() -> None:
     with serving(request_timeout=0.5, connection_limit=5) as (url, port):
         slow = Trickle(port, 5)
@@ -213,6 +214,7 @@ def test_slow_clients_at_the_connection_limit_are_cut_at_the_request_deadline() 
     assert json.loads(reply.partition(b"\r\n\r\n")[2])["error"]["code"] == "request_timeout"
 
 
+@pytest.mark.slow
 def test_a_connection_that_sends_nothing_is_answered_408_and_closed() -> None:
     with serving(request_timeout=0.5) as (_, port), socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         reply = b""
@@ -226,6 +228,7 @@ LINE = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_the_access_log_has_one_safe_line_per_request() -> None:
     log = io.StringIO()
     with serving(access_log=log, request_timeout=0.5) as (url, port):

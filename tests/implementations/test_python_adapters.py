@@ -34,12 +34,14 @@ def test_jsonschema_checks_timestamps_and_names_the_rule_from_the_schema() -> No
     assert [(i["pointer"], i["rule"]) for i in replies[1]["errors"]] == [("/created_at", "core.created_at")]
 
 
+@pytest.mark.slow
 def test_pydantic_answers_start_a_valid_and_an_invalid_job() -> None:
     needs("pydantic", "pydantic")
     start = check_start_valid_invalid("pydantic")
     assert start["classes"] == ["core", "payload", "result", "progress", "worker", "roundtrip"]
 
 
+@pytest.mark.slow
 def test_pydantic_round_trip_keeps_unknown_members_and_adds_no_defaults() -> None:
     needs("pydantic", "pydantic")
     doc = {**VALID_JOB, "execution": {"priority": 7, "x-extra": {"deep": [1, 2]}}}
@@ -49,6 +51,7 @@ def test_pydantic_round_trip_keeps_unknown_members_and_adds_no_defaults() -> Non
     assert json.loads(replies[1]["document"]) == doc
 
 
+@pytest.mark.slow
 def test_pydantic_lax_mode_takes_a_numeric_string_for_an_integer() -> None:
     needs("pydantic", "pydantic")
     doc = {**VALID_JOB, "execution": {"priority": "7"}}

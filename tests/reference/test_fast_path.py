@@ -69,12 +69,14 @@ def _documents() -> list[tuple[str, bytes]]:
     return docs
 
 
+@pytest.mark.slow
 def test_validate_gives_the_full_paths_verdict_on_every_document() -> None:
     for kind, data in _documents():
         fast, full = reference.validate(data, kind), _full(data, kind)
         assert fast == full, data[:300]
 
 
+@pytest.mark.slow
 def test_the_shortcuts_are_taken() -> None:
     """Most valid documents go the short way; so do plain texts: the comparisons above are not empty."""
     docs = _documents()
@@ -85,6 +87,7 @@ def test_the_shortcuts_are_taken() -> None:
     assert len(short) > 0.9 * len(valid) > 500
 
 
+@pytest.mark.slow
 def test_plain_reading_gives_the_full_readings_value() -> None:
     for _kind, data in _documents():
         text = data.decode("utf-8", "surrogateescape")
@@ -118,6 +121,7 @@ def test_plain_reading_leaves_every_risky_text_to_the_full_one(text: str) -> Non
     assert reference.validate(text).to_json() == _full(text, "job").to_json()
 
 
+@pytest.mark.slow
 def test_passes_agrees_with_the_structural_checks_on_payloads_too() -> None:
     """Where the generated function says a document passes, its compiled checks find nothing."""
     for kind, data in _documents():
@@ -162,6 +166,7 @@ def test_a_check_without_its_clause_turns_the_filter_off() -> None:
     assert _semantics.quiet("job", doc)
 
 
+@pytest.mark.slow
 def test_deep_syntax_reader_gives_jsons_messages() -> None:
     """On text ``json`` can read to the end, the deep-document reader finds the same first syntax fault,
     nested in runs of brackets (closed a run at a time) or not."""

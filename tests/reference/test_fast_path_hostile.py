@@ -28,6 +28,7 @@ def _shape(r: reference.ValidationResult) -> tuple[bool, list[tuple[str, str]], 
     return r.valid, [(i.rule, i.pointer) for i in r.errors], [(i.rule, i.pointer) for i in r.warnings]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["job", "worker"])
 @pytest.mark.parametrize("name", sorted(documents()))
 def test_the_shortcuts_give_the_full_verdict(name: str, kind: str) -> None:

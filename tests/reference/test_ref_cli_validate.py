@@ -168,6 +168,7 @@ def test_endless_standard_input_is_read_to_a_bound_then_refused_exit_2() -> None
     assert done.stdout == ""
 
 
+@pytest.mark.slow
 def test_the_read_bound_is_exact(tmp_path: Path) -> None:
     from conformance.commands.validate import MAX_BYTES
 

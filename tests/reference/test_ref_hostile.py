@@ -353,6 +353,7 @@ def test_values_that_are_not_json_get_a_clean_verdict() -> None:
     assert [e.pointer for e in result.errors] == ["/metadata/labels/7", '/metadata/labels/a Python "tuple" value']
 
 
+@pytest.mark.slow
 def test_deep_nesting_given_as_a_python_mapping() -> None:
     deep: Any = []
     for _ in range(100_000):

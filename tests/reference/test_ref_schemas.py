@@ -179,6 +179,7 @@ def _agree(name: str, value: Any) -> None:
 BY_COST = [n if "." not in n else pytest.param(n, marks=pytest.mark.slow) for n in sorted(SCHEMAS)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BY_COST)
 def test_hypothesis_jsonschema_generates_from_every_schema(name: str) -> None:
     @FAST
@@ -189,6 +190,7 @@ def test_hypothesis_jsonschema_generates_from_every_schema(name: str) -> None:
     generated_is_structurally_valid()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BY_COST)
 def test_compiled_checks_agree_with_jsonschema(name: str) -> None:
     @FAST

@@ -52,6 +52,7 @@ def report() -> dict[str, Any]:
     return build_report(make_records(always_valid, faults=True, hostile=True, findings=True), cases=CASES)
 
 
+@pytest.mark.slow
 def test_chromium_renders_the_matrix_and_the_failures_and_no_injected_element(
     tmp_path: Path, report: dict[str, Any]
 ) -> None:
@@ -74,6 +75,7 @@ def test_chromium_renders_the_matrix_and_the_failures_and_no_injected_element(
     assert sum(1 for t, _ in parsed.tags if t == "b") == sum(1 for t, _ in Tags(page.read_text()).tags if t == "b")
 
 
+@pytest.mark.slow
 def test_chromium_takes_a_screenshot_of_the_page(tmp_path: Path, report: dict[str, Any]) -> None:
     page, png = tmp_path / "report.html", tmp_path / "report.png"
     write_reports(report, html=page)

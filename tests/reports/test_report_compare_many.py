@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from report_streams import always_valid, make_records, write_stream
 
 from conformance.reports import build_report
@@ -57,6 +58,7 @@ def test_compare_many_of_one_report_thrice_shows_no_difference() -> None:
     assert "rules whose outcome differs (0): none" in render_compare_many(cmp)
 
 
+@pytest.mark.slow
 def test_compare_command_takes_three_inputs_streams_among_them_and_writes_the_matrix(tmp_path: Path) -> None:
     pa, pb = tmp_path / "a.json", tmp_path / "b.json"
     pa.write_text(json.dumps(report()))
@@ -91,6 +93,7 @@ def test_two_inputs_keep_the_pairwise_form_and_html_works_there_too(tmp_path: Pa
     assert "2 implementations × " in (tmp_path / "m.html").read_text()
 
 
+@pytest.mark.slow
 def test_bad_inputs_exit_2_with_one_line(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(report()))

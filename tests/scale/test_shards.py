@@ -37,6 +37,7 @@ def _merge(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, 
     return code, captured.err
 
 
+@pytest.mark.slow
 def test_merged_shards_are_the_single_run(
     shards: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -51,6 +52,7 @@ def test_merged_shards_are_the_single_run(
     assert a["findings"] == b["findings"]
 
 
+@pytest.mark.slow
 def test_each_shard_holds_a_third_and_says_which(shards: dict[str, Path]) -> None:
     heads = [records(shards[k])[0] for k in "123"]
     assert [h["shard"] for h in heads] == [{"index": k, "count": 3} for k in (1, 2, 3)]

@@ -74,6 +74,7 @@ def test_a_counted_file_outside_the_span_is_not_read(corpus: Path, monkeypatch: 
     assert read == ["capabilities/match.json"]
 
 
+@pytest.mark.slow
 def test_a_file_changed_after_it_was_counted_is_read_again(corpus: Path) -> None:
     config = RunConfig(corpus=corpus)
     before = ids(config, ("validate",))

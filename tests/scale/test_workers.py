@@ -24,6 +24,7 @@ from .streams import MUTANT, PY, certify, findings, records
 KILLER = Path(__file__).parent / "worker_killer.py"
 
 
+@pytest.mark.slow
 def test_one_worker_and_two_write_the_same_stream_and_verdict(tmp_path: Path) -> None:
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     args = ["--cmd", MUTANT, "--seed", "11", "--fuzz", "2500"]
@@ -46,6 +47,7 @@ def _slices_alone(seed: int) -> list[list[dict[str, Any]]]:
         impl.close()
 
 
+@pytest.mark.slow
 def test_a_finding_found_again_by_a_later_slice_is_kept_once_the_first_slices(tmp_path: Path) -> None:
     for seed in range(11, 16):  # a seed with a fault that two slices find, each on its own
         alone = _slices_alone(seed)
@@ -68,6 +70,7 @@ def test_a_finding_found_again_by_a_later_slice_is_kept_once_the_first_slices(tm
     assert recs[-1]["fuzz"]["slices"] == 3 and recs[-1]["fuzz"]["findings"] == len(kept)
 
 
+@pytest.mark.slow
 def test_fuzz_command_finds_the_same_with_one_worker_or_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reports = []
     for n in ("1", "2"):
@@ -81,6 +84,7 @@ def test_fuzz_command_finds_the_same_with_one_worker_or_two(tmp_path: Path, caps
     assert reports[0][-1]["stats"]["examples"] == reports[1][-1]["stats"]["examples"] == 2000
 
 
+@pytest.mark.slow
 def test_a_worker_process_that_dies_loses_its_unit_to_not_run_never_silently(tmp_path: Path) -> None:
     marker = tmp_path / "killed"
     path = tmp_path / "r.jsonl"
@@ -115,6 +119,7 @@ def test_workers_below_one_is_a_usage_error(tmp_path: Path, bad: str, capsys: py
     assert not (tmp_path / "r.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_selftest_scores_the_same_with_one_worker_or_two(capsys: pytest.CaptureFixture[str]) -> None:
     only = ["--only", "priority-0-accepted", "--only", "bom-accepted", "--only", "job-id-bytes"]
     outputs = []
@@ -125,6 +130,7 @@ def test_selftest_scores_the_same_with_one_worker_or_two(capsys: pytest.CaptureF
     assert outputs[0] == outputs[1]
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_over_workers_says_so_and_what_was_not_sent(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     proc = subprocess.Popen(
@@ -145,6 +151,7 @@ def test_an_interrupted_run_over_workers_says_so_and_what_was_not_sent(tmp_path:
     assert report["conformant"] is False and report["summary"]["interrupted"] is True
 
 
+@pytest.mark.slow
 def test_a_campaign_bounded_by_time_owes_nothing_whatever_the_workers(tmp_path: Path) -> None:
     report = tmp_path / "fuzz.jsonl"
     code = main(["fuzz", "--cmd", f"{PY} -m conformance adapter", "--seed", "5", "--duration", "2", "--workers", "2",
@@ -155,6 +162,7 @@ def test_a_campaign_bounded_by_time_owes_nothing_whatever_the_workers(tmp_path: 
     assert stats["asked"] == 0 and stats["unanswered"] == 0
 
 
+@pytest.mark.slow
 def test_a_worker_that_cannot_start_its_implementation_leaves_its_share_to_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -85,6 +85,7 @@ def _verdicts(name: str, worker: Worker, tmp_path: Path) -> list[Any]:
         return verdicts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["http", "files", "cmd"])
 def test_an_exact_echo_of_huge_numbers_passes_over_every_binding(name: str, tmp_path: Path) -> None:
     worker = Worker()

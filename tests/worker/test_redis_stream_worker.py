@@ -54,6 +54,7 @@ def _wait_for(port: int) -> None:
     raise AssertionError(f"redis-server did not answer on port {port} within 10 s")
 
 
+@pytest.mark.slow
 def test_the_redis_stream_worker_is_certified_through_its_adapter(tmp_path: Path, left_behind: Any) -> None:
     port = _free_port()
     server = _process.spawn(f"exec redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no")

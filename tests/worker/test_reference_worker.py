@@ -45,6 +45,7 @@ def _rules_run(report: dict[str, Any]) -> set[str]:
     return {rid for rid, e in report["rules"].items() if e["counts"]["pass"]}
 
 
+@pytest.mark.slow
 def test_reference_worker_is_conformant_over_http(tmp_path: Path, left_behind: Any) -> None:
     with http_worker() as url:
         done = vmjob(
@@ -73,6 +74,7 @@ def test_reference_worker_is_conformant_over_http(tmp_path: Path, left_behind: A
     assert not left_behind()
 
 
+@pytest.mark.slow
 def test_reference_worker_is_conformant_over_the_file_binding(tmp_path: Path, left_behind: Any) -> None:
     jobs, results = tmp_path / "a" / "b" / "jobs", tmp_path / "a" / "b" / "results"
     command = f"{PYTHON} -m conformance worker serve --files {shlex.quote(str(jobs))} {shlex.quote(str(results))}"
@@ -103,6 +105,7 @@ def test_reference_worker_is_conformant_over_the_file_binding(tmp_path: Path, le
     assert not left_behind()
 
 
+@pytest.mark.slow
 def test_reference_worker_is_conformant_over_the_adapter_protocol(tmp_path: Path, left_behind: Any) -> None:
     done = vmjob(
         "worker",

@@ -9,6 +9,7 @@ import pytest
 from tests.worker.conftest import vmjob
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -32,6 +33,7 @@ def test_bad_input_is_one_line(tmp_path: Path, args: list[str], message: str) ->
     assert not (tmp_path / "r.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_a_results_path_that_exists_is_refused(tmp_path: Path) -> None:
     (tmp_path / "r.jsonl").write_text("x\n")
     jobs, results = tmp_path / "j", tmp_path / "r"

@@ -240,6 +240,7 @@ def _over_the_adapter(tmp_path: Path, log: Path) -> list[Any]:
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("binding", ["http", "files", "adapter"])
 def test_a_huge_number_is_echoed_exactly_over_every_binding(binding: str, tmp_path: Path, left_behind: Any) -> None:
     log = tmp_path / "stderr.log"

@@ -33,6 +33,7 @@ for line in sys.stdin:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "outcome", "says"),
     [

@@ -33,6 +33,7 @@ def executes_invalid() -> Iterator[str]:
         worker.close()
 
 
+@pytest.mark.slow
 def test_a_failing_worker_gets_every_report_with_its_evidence(tmp_path: Path, executes_invalid: str) -> None:
     out = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "junit", "markdown", "badge")}
     done = vmjob(
@@ -84,6 +85,7 @@ def test_a_failing_worker_gets_every_report_with_its_evidence(tmp_path: Path, ex
     assert json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))["results"] == report["results"]
 
 
+@pytest.mark.slow
 def test_max_fail_stops_the_run_and_leaves_it_incomplete(tmp_path: Path, executes_invalid: str) -> None:
     done = vmjob(
         "worker",

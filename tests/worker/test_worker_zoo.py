@@ -33,6 +33,7 @@ def test_the_zoo_has_at_least_twelve_mutants_each_breaking_one_behaviour_rule() 
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", QUICK)
 def test_a_zoo_worker_is_judged_as_it_should_be(name: str) -> None:
     member = WORKERS[name]

@@ -69,6 +69,7 @@ def _selftest(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_selftest_prints_and_writes_the_family_scores(tmp_path: Path) -> None:
     out = tmp_path / "score.json"
     names = ["job-id-bytes", "kind-case-insensitive", "eq-other-pointers"]
@@ -90,6 +91,7 @@ def test_selftest_prints_and_writes_the_family_scores(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_selftest_family_filter_scores_one_family_and_rejects_an_unknown_one() -> None:
     done = _selftest("--corpus-only", "--family=equivalents", "--only=eq-other-pointers", "--only=job-id-bytes")
     assert done.returncode == 0, done.stdout + done.stderr

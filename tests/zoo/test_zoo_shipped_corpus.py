@@ -36,6 +36,7 @@ def test_the_shipped_corpus_is_there() -> None:
     assert len(CASES) > 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", _params(MUTANTS, KNOWN_SURVIVORS))
 def test_the_shipped_corpus_catches_mutant(variant: Variant) -> None:
     score = score_member(variant, transport="python", cases=CASES)

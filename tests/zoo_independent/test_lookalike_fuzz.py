@@ -63,6 +63,7 @@ def test_instant_pairs_are_labelled_by_their_order() -> None:
     assert sides[True] > 50 and sides[False] > 50
 
 
+@pytest.mark.slow
 def test_the_other_cases_of_a_seed_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
     with_looks = [c.data for c in itertools.islice(fuzz_cases.cases(7), 400) if c.mutant.operator not in OPERATORS]
     monkeypatch.setattr(fuzz_cases, "LOOKALIKE_SHARE", 0.0)
