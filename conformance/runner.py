@@ -17,7 +17,6 @@ it: the cases whose index in their pass is ``K - 1`` modulo N, and the slices ``
 from __future__ import annotations
 
 import base64
-import json
 import random
 import time
 from collections import Counter, deque
@@ -32,6 +31,7 @@ from .corpus import MODES, Case, CorpusError, case_from_json, corpus_files, defa
 from .evaluate import evaluate
 from .model import ImplInfo, Outcome, Reply
 from .records import CaseResult, Footer, Header
+from .safejson import dumps_utf8
 from .summary import summarize
 from .transports.base import Implementation, ImplementationGone, TransportOptions
 
@@ -117,13 +117,7 @@ class ResultsStream:
         self.path = candidate
 
     def write(self, record: dict[str, Any]) -> None:
-        try:
-            # The whole line is encoded before any of it is written: a failure writes nothing.
-            self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        except UnicodeEncodeError:
-            # A lone surrogate (an implementation's "\ud800" in a message, a document's bad bytes passed
-            # through): escaped, the line is UTF-8 and reads back as the same value.
-            self._fh.write(json.dumps(record, ensure_ascii=True, default=str) + "\n")
+        self._fh.write(dumps_utf8(record, default=str) + "\n")
         self._fh.flush()
 
     def close(self) -> None:

@@ -68,3 +68,15 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, max_bytes: int | Non
         raise JSONBoundError(f"nested too deep to parse: {err}") from None
     except ValueError as err:
         raise JSONBoundError(f"not JSON: {err}") from None
+
+
+def dumps_utf8(value: Any, **kwargs: Any) -> str:
+    """``value`` as JSON text that encodes to UTF-8: readable characters as they are, unless a lone surrogate
+    (an implementation's ``"\\ud800"`` in a message, a document's bad bytes passed through) is among them; then
+    every character beyond ASCII is escaped, and the text reads back as the same value."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, **kwargs)
+    return text

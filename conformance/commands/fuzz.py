@@ -21,6 +21,7 @@ from reference import CLASSES, KINDS, LEVELS
 
 from .. import __version__, safejson
 from ..cli import UsageError
+from ..safetext import escape_line
 from ..transports import Implementation, TransportError, open_implementation
 from ..transports.base import ImplementationGone
 from .certify import TRANSPORT_OPTIONS, add_target_options, add_transport_options, add_workers_option, options, workers
@@ -100,11 +101,11 @@ def _short(text: str) -> str:
 def _show(finding: dict[str, Any], n: int, out: IO[str]) -> None:
     counted = "" if finding.get("counted", True) else ", not counted at this level"
     print(f"\nfinding {n}: {finding['rule']} ({finding['level']}, {finding['class']}{counted})", file=out)
-    print(f"  {finding['message']}", file=out)
+    print(f"  {escape_line(str(finding['message']))}", file=out)  # an implementation's words: made safe to show
     if finding.get("mode") == "match":
         lists = json.dumps({"required": finding["required"], "available": finding["available"]}, ensure_ascii=False)
         print(f"  found after {finding['examples']} examples; minimal lists:", file=out)
-        print(f"    {_short(lists)}", file=out)
+        print(f"    {escape_line(_short(lists))}", file=out)
         return
     doc = finding.get("document")
     if doc is None:
@@ -116,7 +117,7 @@ def _show(finding: dict[str, Any], n: int, out: IO[str]) -> None:
         f"({finding['size']} bytes, shrunk from {finding['original_size']}):",
         file=out,
     )
-    print(f"    {_short(shown)}", file=out)
+    print(f"    {escape_line(_short(shown))}", file=out)
 
 
 class _Report:
@@ -143,13 +144,13 @@ class _Report:
     def add(self, record: dict[str, Any]) -> None:
         self.records.append(record)
         if self.fh is not None and self.lines:
-            self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.fh.write(safejson.dumps_utf8(record) + "\n")
             self.fh.flush()
 
     def close(self) -> None:
         if self.fh is not None:
             if not self.lines:
-                json.dump(self.records, self.fh, ensure_ascii=False, indent=1)
+                self.fh.write(safejson.dumps_utf8(self.records, indent=1))
                 self.fh.write("\n")
             self.fh.close()
 

@@ -108,8 +108,8 @@ def claimed(impl: Implementation, kinds: Sequence[str], classes: Sequence[str], 
     """The classes asked for that the implementation claims; records in ``stats`` the kinds asked for that it
     claims (the ones to fuzz) and those outside its claim."""
     info = impl.info or impl.start()
-    claimed_kinds = set(info.kinds or reference.KINDS)
-    claimed_classes = set(info.classes or reference.CLASSES)
+    claimed_kinds = set(info.kinds)  # an empty claim claims nothing (ADAPTER.md)
+    claimed_classes = set(info.classes)
     wanted = list(kinds or reference.KINDS)
     stats.kinds = [k for k in wanted if k in claimed_kinds]
     stats.outside_claim = [k for k in wanted if k not in claimed_kinds]

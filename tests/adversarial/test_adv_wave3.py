@@ -326,6 +326,41 @@ def test_an_empty_claim_sends_no_generated_document(claim: dict[str, tuple[str, 
     assert sent == [] and stats.examples == 0 and stats.asked == 0 and stats.exit_reason is ExitReason.NOTHING
 
 
+@pytest.mark.parametrize("claim", [{"kinds": ("job",), "classes": ()}, {"kinds": (), "classes": ("core",)}])
+def test_an_empty_claim_sends_nothing_to_the_hypothesis_engine_either(claim: dict[str, tuple[str, ...]]) -> None:
+    # Before: the Hypothesis engine read the empty list as every kind or class and sent 48 documents.
+    sent: list[str] = []
+
+    def spy(kind: str, text: str) -> bool:
+        sent.append(kind)
+        return True
+
+    info = ImplInfo("spy", "1", "python", kinds=claim["kinds"], classes=claim["classes"])
+    assert list(fuzz(InProcess(spy, info=info), examples=20, seed=1, stats=FuzzStats(), engine="hypothesis")) == []
+    assert sent == []
+
+
+def _rejects_with_a_lone_surrogate(kind: str, text: str) -> dict[str, Any]:
+    """Rejects everything, its message holding a lone surrogate (valid JSON, as a reply may carry it)."""
+    return {"valid": False, "errors": [{"pointer": "", "message": "bad \ud800 text"}]}
+
+
+@pytest.mark.parametrize("name", ["f.jsonl", "f.json"])
+def test_a_findings_report_keeps_a_lone_surrogate_as_an_escape(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: `vmjob fuzz --report F` died with UnicodeEncodeError when a finding carried a lone surrogate.
+    target = "tests.adversarial.test_adv_wave3:_rejects_with_a_lone_surrogate"
+    path = tmp_path / name
+    code = main(["fuzz", "--python", target, "--seed", "1", "--examples", "40", "--report", str(path)])
+    capsys.readouterr()
+    assert code == 1
+    text = path.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in text.splitlines()] if name.endswith("l") else json.loads(text)
+    messages = [e["message"] for r in records if r.get("type") == "finding" for e in r["got"].get("errors", [])]
+    assert "bad \ud800 text" in messages
+
+
 # --- the cheater with the corpus's answers --------------------------------------------------------------------
 @pytest.mark.slow  # over half a second: CI runs it with the slow tests
 def test_a_lookup_table_of_the_corpus_is_not_certified_and_the_report_says_why(tmp_path: Path) -> None:
