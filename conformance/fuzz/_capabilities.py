@@ -3,7 +3,8 @@
 Matching is exact and case-sensitive; an empty requirement always matches; the missing ones are reported
 (compared as a set). The lists are built from realistic capability names and the near misses a wrong
 matcher confuses with them: the same name in another case, a prefix of it (``guestkit`` for
-``guestkit.inspect``), an extension of it, surrounding space, duplicates and the empty string. The
+``guestkit.inspect``), an extension of it, surrounding space, a glob that covers it (``guestkit.*``), its
+decomposed Unicode form, duplicates and the empty string. The
 expectation is the reference's (:func:`reference.match_capabilities`), and a reply is judged by
 :func:`conformance.evaluate.evaluate`, exactly as the corpus's match cases are.
 """
@@ -11,6 +12,7 @@ expectation is the reference's (:func:`reference.match_capabilities`), and a rep
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 
 import reference
@@ -31,12 +33,14 @@ NAMES: tuple[str, ...] = (
     "x-vendor.feature",
     "storage.ceph",
     "é-capability",
+    "feature.café",
     "中文",
 )
 
 
 def near_miss(name: str, rng: random.Random) -> str:
-    """A string a wrong matcher may take for ``name``: another case, a prefix, an extension, spaces."""
+    """A string a wrong matcher may take for ``name``: another case, a prefix, an extension, spaces, a glob or
+    regular expression that matches it, its decomposed form."""
     forms = [name.upper(), name.title(), name.swapcase(), name.capitalize()]
     if "." in name:
         forms.append(name.split(".")[0])
@@ -44,6 +48,9 @@ def near_miss(name: str, rng: random.Random) -> str:
     if len(name) > 1:
         forms.append(name[: rng.randint(1, len(name) - 1)])
     forms += [name + ".v2", name + "x", name + " ", " " + name, name.replace(".", "_")]
+    # Names that are patterns to a glob or regular-expression matcher, and the other normalisation forms.
+    forms += [name.rsplit(".", 1)[0] + ".*", "*", name[:-1] + "?", f"[{name[0]}]{name[1:]}", name[:1] + ".*"]
+    forms += [unicodedata.normalize(form, name) for form in ("NFD", "NFKD")]
     return rng.choice([f for f in forms if f != name] or [name + "x"])
 
 

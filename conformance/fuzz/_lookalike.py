@@ -18,7 +18,22 @@ valid document nor a one-rule mutation is likely to hold:
 - ``payload-version``: a known payload type with another version (``v2``, ``v10``, ``v01``), its data no longer
   what the known version asks: an unknown payload type, whose data is not checked;
 - ``instant-precision``: the two instants of a "not after" warning rule one unit apart at each fraction digit
-  (1 to 9), equal, or the wrong way round, written in other offsets, and around a leap second.
+  (1 to 9), equal, or the wrong way round, written in other offsets, and around a leap second;
+- ``nul-inside``: a constrained string with a NUL and more after it (a C string comparison stops at the NUL);
+- ``literal-string``: a boolean or integer member as a string of its literal (``"false"``, ``"30"``), which a
+  lenient binder converts;
+- ``other-vocabulary``: an enumerated value in another vocabulary's word or spelling (``canceled``, ``yml``,
+  ``info``, a doubled letter single);
+- ``spaced-length``: a string at its minimum length only when its spaces count (a trimming check refuses it);
+- ``machine-width``: an integer at a 32-bit, double or 64-bit edge the member allows (a narrower binder refuses);
+- ``instant-form``: an instant in year 0000 or 9999, a leap second at another minute than 23:59, days 29-31,
+  a decimal point with no digit;
+- ``percent-path``: a path with a percent-encoded dot segment (text: no decoding is asked of a path);
+- ``cesu-8``: a character beyond the BMP written as two encoded surrogates (Java's and MySQL's ``utf8``);
+- ``type-case``: a payload type whose operation part is in another letter case.
+
+Where only the reference knows the side (a null where a consistency rule may apply, an integer that may draw
+a warning, a year 0000), the case carries :data:`._mutate.ANY` and the reference's verdict labels it.
 
 What is constrained comes from the published schemas (``pattern``, ``const``, ``enum``, ``format``) and the rule
 table (the "not after" orderings); the digits and case variants are derived (``str.isdigit``, ``str.upper``).
@@ -37,13 +52,14 @@ from typing import Any
 import reference
 
 from ._boundary import _ensure, _path_of, not_after, timestamp_at
-from ._mutate import _SENTINEL, Mutant, Plan, set_at, sites
+from ._mutate import _SENTINEL, ANY, Mutant, Plan, set_at, sites
 from ._schemas import SNode
 
 Json = Any
 Path = tuple[Any, ...]
 Apply = Callable[[random.Random], Mutant | None]
 SYNTAX, ENCODING = "parse.syntax", "parse.encoding"
+TYPE_RULE = "core.payload.type.matches-operation"
 
 #: Zeros of decimal-digit runs (Unicode category Nd) of other scripts: Arabic-Indic, Extended Arabic-Indic,
 #: Devanagari, Bengali, Thai, fullwidth, mathematical bold.
@@ -55,6 +71,25 @@ ENCODINGS = (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le
              ("utf-32-be", b"\x00\x00\xfe\xff"))  # fmt: skip
 #: Fraction lengths of the instant pairs: every digit down to the nanosecond, then finer (no limit applies).
 FRACTION_DIGITS = (*range(1, 10), 12, 18)
+#: Other vocabularies' words for enumerated values (a synonym, another spelling, a short form), beside the
+#: spellings derived from the value itself (a doubled letter single, a vowel dropped).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "cancelled": ("canceled", "cancel", "aborted"), "completed": ("complete", "succeeded", "success", "done"),
+    "failed": ("failure", "error"), "timeout": ("timed_out", "expired"), "running": ("in_progress", "started"),
+    "pending": ("queued", "waiting"), "assigned": ("scheduled",), "ready": ("idle", "online"), "busy": ("working",),
+    "offline": ("down",), "yaml": ("yml",), "json": ("jsonl",), "low": ("info", "debug"), "medium": ("warning",),
+    "high": ("error", "major"), "critical": ("fatal", "crit"), "qcow2": ("qcow",), "vhdx": ("vhd",),
+}  # fmt: skip
+#: Integers at the edges of machine widths (a signed or unsigned 32-bit binder, a double, a signed 64-bit one),
+#: each side: used where the member allows them.
+MACHINE = ((2**31 - 1, 2**31), (2**32 - 1, 2**32), (2**53, 2**53 + 1), (2**63 - 1, 2**63))
+#: Instants at the calendar's edges: the first and last years, a leap second at minutes other than 23:59, days 29
+#: to 31, an empty fraction.
+INSTANTS = ("0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-03-01T10:00:60Z", "2026-06-30T12:59:60+01:00",
+            "2026-02-29T10:00:00Z", "2024-02-29T10:00:00Z", "2100-02-29T10:00:00Z", "2026-04-31T10:00:00Z",
+            "2026-01-31T10:00:00Z", "2026-03-01T10:01:00.Z", "2026-03-01T10:01:00.5Z")  # fmt: skip
+#: Percent-encoded dot segments: text, never a parent directory (no decoding is asked of a path).
+PERCENT = ("%2e%2e", "%2E%2E", "..%2f", "%2e%2e%2f")
 
 
 def _constrained(node: SNode | None) -> bool:
@@ -191,9 +226,7 @@ def plans(kind: str, doc: Json) -> list[Plan]:
 
         def null_member(r: random.Random) -> Mutant:
             p, n = r.choice(optional)
-            ok = n.types is not None and "null" in n.types
-            return replace(base, tree=set_at(doc, p, None), rule=n.rule, expect="valid" if ok else "invalid",
-                           operator="null-member", pin=p)  # fmt: skip
+            return replace(base, tree=set_at(doc, p, None), rule=n.rule, expect=ANY, operator="null-member", pin=p)
 
         plan(SYNTAX, "null-member", null_member)
     ptype = doc.get("payload", {}).get("type") if kind == "job" and isinstance(doc.get("payload"), dict) else None
@@ -208,6 +241,106 @@ def plans(kind: str, doc: Json) -> list[Plan]:
                            pin=("payload",))  # fmt: skip
 
         plan("core.payload.type", "payload-version", payload_version)
+
+        def type_case(r: random.Random) -> Mutant | None:
+            stem, version = ptype.rsplit(".", 1)
+            new = r.choice([f for f in (stem.upper(), stem.title(), stem.capitalize()) if f != stem] or [stem])
+            if new == stem:
+                return None
+            return replace(base, tree=set_at(doc, ("payload", "type"), f"{new}.{version}"), rule=TYPE_RULE,
+                           expect=ANY, operator="type-case", pin=("payload",))  # fmt: skip
+
+        plan(TYPE_RULE, "type-case", type_case)
+    if constrained:
+
+        def nul_inside(r: random.Random) -> Mutant:
+            p, n, v = r.choice(constrained)
+            new = v + "\x00" + r.choice(("", "admin", v))
+            return replace(base, tree=set_at(doc, p, new), rule=_text_rule(n) if n else SYNTAX, expect="invalid",
+                           operator="nul-inside", pin=p)  # fmt: skip
+
+        plan(SYNTAX, "nul-inside", nul_inside)
+    literal = [(p, n, v) for p, n, v in every if p and n is not None and n.types is not None
+               and isinstance(v, (bool, int)) and "string" not in n.types]  # fmt: skip
+    if literal:
+
+        def literal_string(r: random.Random) -> Mutant:
+            p, n, v = r.choice(literal)
+            return replace(base, tree=set_at(doc, p, json.dumps(v)), rule=n.rule, expect="invalid",
+                           operator="literal-string", pin=p)  # fmt: skip
+
+        plan(SYNTAX, "literal-string", literal_string)
+    enumerated = [(p, n, v) for p, n, v in strings if n is not None and "enum" in n.schema]
+    if enumerated:
+
+        def vocabulary(r: random.Random) -> Mutant | None:
+            p, n, v = r.choice(enumerated)
+            others = (w for value in n.schema["enum"] for w in ALIASES.get(value, ()))
+            words = [w for w in (*others, *_spellings(v)) if w not in n.schema["enum"]]
+            if not words:
+                return None
+            return replace(base, tree=set_at(doc, p, r.choice(words)), rule=_text_rule(n), expect="invalid",
+                           operator="other-vocabulary", pin=p)  # fmt: skip
+
+        plan(SYNTAX, "other-vocabulary", vocabulary)
+    spaced = [(p, n, v) for p, n, v in strings if n is not None and n.schema.get("minLength", 0) > 2]
+    if spaced:
+
+        def spaced_length(r: random.Random) -> Mutant:
+            p, n, v = r.choice(spaced)
+            least = n.schema["minLength"]
+            core = v.strip()[: least - 2] or "j"
+            pad = " " * (least - len(core))
+            new = pad + core if r.random() < 0.5 else core + pad
+            return replace(base, tree=set_at(doc, p, new), rule=n.rule, expect=ANY, operator="spaced-length", pin=p)
+
+        plan(SYNTAX, "spaced-length", spaced_length)
+    integers = [(p, n) for p, n, v in every if p and n is not None and isinstance(v, int) and not isinstance(v, bool)
+                and n.integer_bounds is not None]  # fmt: skip
+    if integers:
+
+        def machine_width(r: random.Random) -> Mutant | None:
+            p, n = r.choice(integers)
+            lo, hi, _top = n.integer_bounds or (0, 0, 0)
+            edges = [[x for x in edge if lo <= x <= hi] for edge in MACHINE]
+            inside = [edge for edge in edges if edge]
+            if not inside:
+                return None
+            return replace(base, tree=set_at(doc, p, r.choice(r.choice(inside))), rule=n.rule, expect=ANY,
+                           operator="machine-width", pin=p)  # fmt: skip
+
+        plan(SYNTAX, "machine-width", machine_width)
+    instants = [(p, n) for p, n, _v in strings if n is not None and n.schema.get("format") == "date-time"]
+    if instants:
+
+        def instant_form(r: random.Random) -> Mutant:
+            p, n = r.choice(instants)
+            return replace(base, tree=set_at(doc, p, r.choice(INSTANTS)), rule="timestamp.valid", expect=ANY,
+                           operator="instant-form", pin=p)  # fmt: skip
+
+        plan("timestamp.valid", "instant-form", instant_form)
+    paths = [(p, n, v) for p, n, v in strings if n is not None and n.rule.startswith("payload.path") and "/" in v]
+    if paths:
+
+        def percent_path(r: random.Random) -> Mutant:
+            p, n, v = r.choice(paths)
+            head, _, tail = v.rpartition("/")
+            new = f"{head}/{r.choice(PERCENT)}/{tail}"
+            return replace(base, tree=set_at(doc, p, new), rule=n.rule, expect=ANY, operator="percent-path", pin=p)
+
+        plan("payload.path", "percent-path", percent_path)
+    texts = [(p, n) for p, n, v in strings if n is not None and not _constrained(n)]
+    if texts:
+
+        def cesu(r: random.Random) -> Mutant:
+            p, _n = r.choice(texts)
+            char = chr(r.randint(0x10000, 0x10FFFF) if r.random() < 0.5 else 0x1F600)
+            units = char.encode("utf-16-be")
+            encoded = b"".join(chr(int.from_bytes(units[i : i + 2], "big")).encode("utf-8", "surrogatepass")
+                               for i in (0, 2))  # fmt: skip
+            return raw(p, b'"a' + encoded + b'"', ENCODING, "invalid", "cesu-8")
+
+        plan(ENCODING, "cesu-8", cesu)
     if kind == "job":
         for later, earlier, rule in not_after():
 
@@ -220,6 +353,13 @@ def plans(kind: str, doc: Json) -> list[Plan]:
 
             plan(rule, "instant-precision", pair)
     return out
+
+
+def _spellings(v: str) -> list[str]:
+    """``v`` spelt otherwise: each doubled letter single, each vowel but the first dropped."""
+    out = [v[:i] + v[i + 1 :] for i in range(1, len(v)) if v[i] == v[i - 1] and v[i].isalpha()]
+    out += [v[:i] + v[i + 1 :] for i in range(1, len(v)) if v[i] in "aeiou"]
+    return [w for w in dict.fromkeys(out) if w and w != v]
 
 
 def _bare_literal(v: str) -> str | None:

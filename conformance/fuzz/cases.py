@@ -16,7 +16,7 @@ from reference import KIND_CLASS
 
 from ..transports import Implementation
 from . import _boundary, _gen, _lookalike, _textmut
-from ._mutate import Mutant, agrees, plans
+from ._mutate import ANY, Mutant, agrees, labelled, plans
 from ._mutate import Plan as Mutation
 from ._schemas import payload_rules, rule_class
 from .stats import FuzzStats
@@ -178,10 +178,12 @@ def cases(
             stats.generated += 1
             data = m.render()
             expected = reference.validate(data, m.kind)
-            if not agrees(m, expected):
+            if m.expect == ANY:
+                m = labelled(m, expected)
+            klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
+            if not agrees(m, expected) or klass not in allowed:  # relabelled outside the claim: not sent
                 stats.discarded += 1
                 continue
-            klass = rule_class(m.rule, m.kind) if m.rule else KIND_CLASS[m.kind]
             trip = roundtrips and edge and expected.valid and draw.random() < EDGE_ROUNDTRIP_SHARE
             yield FuzzCase(m, data, expected, klass, roundtrip=trip)
 

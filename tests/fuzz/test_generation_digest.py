@@ -69,4 +69,4 @@ def test_planned_mutations_are_pinned(name: str) -> None:
 
 
 GENERATED = "44e6131865095991"
-PLANNED = {"mutate": "d8cd978918e09453", "boundary": "64e9abc46c3b9046", "textmut": "535243cc5471d151"}
+PLANNED = {"mutate": "defe1812ab897e67", "boundary": "64e9abc46c3b9046", "textmut": "535243cc5471d151"}

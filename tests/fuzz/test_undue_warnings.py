@@ -158,7 +158,7 @@ def test_a_warning_of_another_rule_at_a_boundary_value_is_found_under_that_rule(
     """The regression: a fake warning at ``timeout_seconds == 86400`` was filed under the deadline rule (the
     label of the first document it showed on, which had a deadline warning of its own)."""
     for seed in (1, 2):
-        findings = list(fuzz(_impl(extra_warnings=_warns_at_one_day), examples=3000, seed=seed, level="recommended"))
+        findings = list(fuzz(_impl(extra_warnings=_warns_at_one_day), examples=5000, seed=seed, level="recommended"))
         assert [f["rule"] for f in findings] == [TIMEOUT]
         (finding,) = findings
         assert finding["level"] == "recommended" and finding["counted"] is True
