@@ -40,15 +40,13 @@ from ._independent_tools import (
 from ._variant import Variant
 from .blind_kinds import EQUIVALENTS as _MORE_EQUIVALENTS
 from .blind_kinds import MUTANTS as _MORE
-from .blind_kinds import ptr
+from .blind_kinds import U32, U64, ptr
 
 BLIND: list[Variant] = []
 BLIND_EQUIVALENTS: list[Variant] = []
 mutant = registrar(BLIND, prefix="blind")
 equivalent = registrar(BLIND_EQUIVALENTS, equivalent=True, prefix="blind")
 
-U32 = 4294967295
-U64 = 18446744073709551615
 JOB_TEXT = text("job")
 
 

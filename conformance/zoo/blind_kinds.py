@@ -11,7 +11,7 @@ import re
 import struct
 import unicodedata
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +36,9 @@ from ._independent_tools import (
     rt_w,
     valid_w,
 )
+from ._independent_tools import (
+    at_ptr as ptr,
+)
 from ._variant import Variant
 
 MUTANTS: list[Variant] = []
@@ -45,19 +48,6 @@ equivalent = registrar(EQUIVALENTS, equivalent=True, prefix="blind")
 
 U32 = 4294967295
 U64 = 18446744073709551615
-Finder = Callable[[str, dict[str, Any]], Iterator[str]]
-
-
-def ptr(kind: str, pointer: str, test: Callable[[Any], bool]) -> Finder:
-    """A finder of ``pointer`` in documents of ``kind`` where ``test(value)`` holds (a missing member never)."""
-
-    def find(k: str, document: dict[str, Any]) -> Iterator[str]:
-        if k == kind:
-            v = at(document, pointer)
-            if v is not MISSING and test(v):
-                yield pointer
-
-    return find
 
 
 def _job_w(operation: str, data: dict[str, Any]) -> Any:
