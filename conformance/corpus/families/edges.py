@@ -22,6 +22,7 @@ import calendar
 import json
 from typing import Any
 
+from ...fuzz._lookalike import cesu_8
 from ..builder import Corpus, dumps, put, slug
 from .documents import BASE, JOB, PAYLOADS, PROGRESS, RESULT, job_with
 from .lookalikes import PATTERNED, _all_fields
@@ -205,8 +206,7 @@ def seconds(c: Corpus) -> None:
 
 def cesu8(c: Corpus) -> None:
     """A character beyond the BMP written as two encoded surrogates (CESU-8), in a string of each kind: no UTF-8."""
-    encoded = "😀".encode("utf-16-be")
-    cesu = b"".join(chr(int.from_bytes(encoded[i : i + 2], "big")).encode("utf-8", "surrogatepass") for i in (0, 2))
+    cesu = cesu_8("😀")
     for kind, ptr in (("job", "/metadata/name"), ("result", "/worker_id"), ("progress", "/message"),
                       ("worker", "/hostname")):  # fmt: skip
         token = "@@CESU@@"
