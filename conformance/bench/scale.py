@@ -66,6 +66,22 @@ def differences(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> int:
     return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b))
 
 
+Figures = dict[int, float]
+
+
+def over_one_and_two(args: list[str], stem: Path) -> tuple[Figures, dict[int, int], Figures, list[dict[str, Any]], int]:
+    """``vmjob certify ARGS`` with ``--workers 1`` then 2: wall times, exit statuses and CPU times by number of
+    workers, the one-worker stream's records, and how many records the two streams differ by."""
+    times: Figures = {}
+    rcs: dict[int, int] = {}
+    cpus: Figures = {}
+    streams = {n: stem.with_name(f"{stem.name}-{n}.jsonl") for n in (1, 2)}
+    for n, path in streams.items():
+        times[n], rcs[n], cpus[n] = certify_cpu([*args, "--workers", str(n), "--results", str(path)])
+    one = records(streams[1])
+    return times, rcs, cpus, one, differences(one, records(streams[2]))
+
+
 def run(tmp: Path, quick: bool) -> list[BenchRow]:
     rows: list[BenchRow] = []
     base = ["--cmd", REFERENCE_CMD, "--seed", SEED]
@@ -75,17 +91,13 @@ def run(tmp: Path, quick: bool) -> list[BenchRow]:
                            "--json", str(tmp / "corpus.json")])  # fmt: skip
     rows.append(BenchRow(PART, "certify reference over --cmd, corpus only (--fuzz 0)", seconds, "s", "< 3 s",
                          seconds < 3 and rc == 0, f"end to end, report included, one worker; exit {rc}"))  # fmt: skip
-    times, cpus, streams = {}, {}, {}
+    times, rcs, cpus, one, diff = over_one_and_two([*base, *fuzz], tmp / "workers")
     for n in (1, 2):
-        streams[n] = tmp / f"workers-{n}.jsonl"
-        times[n], rc, cpus[n] = certify_cpu([*base, *fuzz, "--workers", str(n), "--results", str(streams[n])])
         budget = "2,000" if quick else "10,000 (default)"
         rows.append(BenchRow(PART, f"certify reference over --cmd, corpus + fuzz {budget}, --workers {n}", times[n],
                              "s", "", None,
-                             f"end to end; exit {rc}; CPU {cpus[n]:.2f} s in all its processes "
+                             f"end to end; exit {rcs[n]}; CPU {cpus[n]:.2f} s in all its processes "
                              f"({cpus[n] / times[n]:.2f} cores busy on average)"))  # fmt: skip
-    one, two = records(streams[1]), records(streams[2])
-    diff = differences(one, two)
     ratio = times[2] / times[1]
     found = sum(1 for r in one if r.get("type") == "finding")
     rows.append(BenchRow(PART, "--workers 2 / --workers 1 (same seed)", ratio, "x", "<= 0.55x, same stream",
@@ -124,12 +136,7 @@ def _harness_bound(tmp: Path, fuzz: list[str]) -> list[BenchRow]:
     """The same two runs against the trivial implementation, which answers at once: the suite (generation,
     confirmation, shrinking its findings), not the implementation, sets the pace, the case ``--workers`` is for."""
     trivial = ["--cmd", f"{shlex.quote(sys.executable)} -m conformance.trivial_impl", "--seed", SEED, *fuzz]
-    times, cpus, streams = {}, {}, {}
-    for n in (1, 2):
-        streams[n] = tmp / f"trivial-workers-{n}.jsonl"
-        times[n], _, cpus[n] = certify_cpu([*trivial, "--workers", str(n), "--results", str(streams[n])])
-    one = records(streams[1])
-    diff = differences(one, records(streams[2]))
+    times, _, cpus, one, diff = over_one_and_two(trivial, tmp / "trivial-workers")
     found = sum(1 for r in one if r.get("type") == "finding")
     return [
         BenchRow(PART, "--workers 2 / --workers 1, trivial implementation (the suite sets the pace)",
